@@ -1,0 +1,146 @@
+//! Command-line arguments, declared once with clap; Packer's single-dash flags are accepted.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// forge: build machine images from Packer templates (JSON, HCL2 or TOML).
+#[derive(Debug, Parser)]
+#[command(name = "forge", version, disable_help_subcommand = true)]
+pub struct Cli {
+    /// `-color=false` disables colours.
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", hide = true)]
+    pub color: Option<bool>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Whether colours are allowed.
+    pub fn color(&self) -> bool {
+        self.color.unwrap_or(true)
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that a template is valid.
+    Validate(Validate),
+    /// Show the variables, sources, builds, provisioners and post-processors of a template.
+    Inspect(Inspect),
+    /// Print forge's version.
+    Version,
+    /// Explain a diagnostic code (`forge explain F3005`).
+    Explain {
+        /// The code or its name.
+        code: String,
+    },
+    /// Anything else: a Packer command forge does not provide yet, or an unknown command.
+    #[command(external_subcommand)]
+    Other(Vec<String>),
+}
+
+/// Variables given on the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct VarArgs {
+    /// Set a variable: `-var NAME=VALUE` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a file (repeatable).
+    #[arg(long = "var-file", value_name = "PATH")]
+    pub var_files: Vec<String>,
+}
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Diagnostics with code frames on stderr.
+    #[default]
+    Human,
+    /// One JSON document on stdout (see the README).
+    Json,
+}
+
+/// `forge validate`.
+#[derive(Debug, Args)]
+pub struct Validate {
+    /// Check syntax and block shapes only.
+    #[arg(long)]
+    pub syntax_only: bool,
+    /// Variables.
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Validate only these builds (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Validate all builds but these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub except: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Do not warn about variable-file keys that no variable declares.
+    #[arg(long)]
+    pub no_warn_undeclared_var: bool,
+    /// Template files or folders.
+    #[arg(required = true, value_name = "TEMPLATE")]
+    pub templates: Vec<String>,
+}
+
+/// `forge inspect`.
+#[derive(Debug, Args)]
+pub struct Inspect {
+    /// Variables.
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The template file or folder.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: String,
+}
+
+/// Rewrites Packer-style arguments for clap: `-var-file=x` → `--var-file=x`, and strips the
+/// global `-machine-readable` wherever it stands (as Packer's `main.go` does).
+pub fn packer_style(args: &[String]) -> (Vec<String>, bool) {
+    let mut machine = false;
+    let mut out = Vec::with_capacity(args.len());
+    let mut after_double_dash = false;
+    for (i, a) in args.iter().enumerate() {
+        if i == 0 || after_double_dash {
+            out.push(a.clone());
+            continue;
+        }
+        if a == "--" {
+            after_double_dash = true;
+            out.push(a.clone());
+            continue;
+        }
+        let bare = a.trim_start_matches('-');
+        if a.starts_with('-') && (bare == "machine-readable") {
+            machine = true;
+            continue;
+        }
+        let single_dash_long = a.starts_with('-') && !a.starts_with("--") && bare.len() > 1 && bare.starts_with(|c: char| c.is_ascii_alphabetic());
+        if single_dash_long {
+            out.push(format!("-{a}"));
+        } else {
+            out.push(a.clone());
+        }
+    }
+    (out, machine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn single_dash_long_flags_become_double() {
+        let (args, machine) = packer_style(&s(&["forge", "validate", "-var-file=a", "-syntax-only", "-machine-readable", "-h", "x.json"]));
+        assert_eq!(args, s(&["forge", "validate", "--var-file=a", "--syntax-only", "-h", "x.json"]));
+        assert!(machine);
+    }
+}

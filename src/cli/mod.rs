@@ -1,0 +1,163 @@
+//! The command line: Packer's flag habits on top of clap, output on stdout/stderr, exit codes.
+//!
+//! Architecture Invariant: only this module prints or reads the terminal; it turns
+//! [`driver`] results into text and exit codes (0 ok, 1 error, 3 `fmt -check`, 127 unknown command).
+
+mod args;
+mod machine;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::diag::{self, render};
+use crate::driver::{self, Session};
+use crate::source::RealFs;
+
+pub use args::{Cli, Command};
+
+/// Runs forge with the process's arguments.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let term = Terminal { color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+    ExitCode::from(run(&args, &mut out, &mut err, term))
+}
+
+/// What the terminal can do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    /// Whether stderr takes colours.
+    pub color: bool,
+}
+
+/// Runs forge with `args` (the first is the program name); returns the exit code.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Terminal) -> u8 {
+    let (args, machine_readable) = args::packer_style(args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, out, err),
+    };
+    let ctx = Ctx { machine_readable, color: term.color && cli.color() };
+    let result = match cli.command {
+        Command::Validate(a) => validate(&a, &ctx, out, err),
+        Command::Inspect(a) => inspect(&a, &ctx, out, err),
+        Command::Version => writeln!(out, "forge v{}", env!("CARGO_PKG_VERSION")).map(|()| 0),
+        Command::Explain { code } => explain(&code, out, err),
+        Command::Other(words) => other_command(words.first().map_or("", String::as_str), err),
+    };
+    result.unwrap_or(1)
+}
+
+struct Ctx {
+    machine_readable: bool,
+    color: bool,
+}
+
+fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = write!(out, "{e}");
+            0
+        }
+        ErrorKind::InvalidSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = write!(err, "{e}");
+            127
+        }
+        _ => {
+            let _ = write!(err, "{e}");
+            1
+        }
+    }
+}
+
+fn print_diagnostics(s: &Session, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+    if ctx.machine_readable {
+        for d in &s.diagnostics {
+            let text = render::human(&s.db, d, render::Style { color: false, width: 80 });
+            let kind = if d.is_error() { "error" } else { "say" };
+            machine::record(out, "", &["ui", kind, &text])?;
+        }
+        return Ok(());
+    }
+    let style = render::Style { color: ctx.color, width: 100 };
+    for d in &s.diagnostics {
+        write!(err, "{}", render::human(&s.db, d, style))?;
+    }
+    Ok(())
+}
+
+fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let opts = driver::ValidateOptions { syntax_only: a.syntax_only, vars: a.vars.vars.clone(), var_files: a.vars.var_files.clone() };
+    let s = driver::validate(&RealFs, &a.templates, &opts);
+    if a.format == args::Format::Json {
+        let doc = render::json_report(&s.db, &s.diagnostics);
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default())?;
+        return Ok(u8::from(s.has_errors()));
+    }
+    print_diagnostics(&s, ctx, out, err)?;
+    if s.has_errors() {
+        return Ok(1);
+    }
+    let message = if a.syntax_only { "Syntax-only check passed. Everything looks okay." } else { "Template validated successfully." };
+    if ctx.machine_readable {
+        machine::record(out, "", &["ui", "say", message])?;
+    } else {
+        writeln!(out, "{message}")?;
+    }
+    Ok(0)
+}
+
+fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let s = driver::validate(&RealFs, std::slice::from_ref(&a.template), &driver::ValidateOptions { syntax_only: true, ..Default::default() });
+    if s.has_errors() {
+        print_diagnostics(&s, ctx, out, err)?;
+        return Ok(1);
+    }
+    let sections = driver::inspect(&s);
+    if ctx.machine_readable {
+        for record in driver::inspect_records(&s) {
+            let fields: Vec<&str> = record.iter().map(String::as_str).collect();
+            machine::record(out, "", &fields)?;
+        }
+        for section in &sections {
+            machine::record(out, "", &["ui", "say", section])?;
+        }
+        return Ok(0);
+    }
+    for section in &sections {
+        writeln!(out, "{section}")?;
+    }
+    Ok(0)
+}
+
+fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    let Some(c) = diag::Code::parse(code) else {
+        writeln!(err, "unknown diagnostic code `{code}`; codes look like F1001 or names like `syntax-error`")?;
+        return Ok(1);
+    };
+    writeln!(out, "{} ({})\n\n{}", c.id(), c.name(), c.explanation())?;
+    Ok(0)
+}
+
+/// Packer commands that forge will provide but does not yet.
+const PACKER_COMMANDS: &[&str] = &["build", "console", "fix", "fmt", "hcl2_upgrade", "init", "plugins"];
+const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "version", "explain"];
+
+fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
+    if PACKER_COMMANDS.contains(&name) {
+        writeln!(
+            err,
+            "forge {name}: this Packer command is not available in this version of forge yet; available: {}",
+            FORGE_COMMANDS.join(", ")
+        )?;
+        return Ok(1);
+    }
+    let all = FORGE_COMMANDS.iter().chain(PACKER_COMMANDS).copied();
+    let hint = diag::did_you_mean_help(name, all).map(|h| format!(" ({h})")).unwrap_or_default();
+    writeln!(err, "forge: unknown command `{name}`{hint}; run `forge -h` for the list")?;
+    Ok(127)
+}

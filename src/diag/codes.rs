@@ -1,0 +1,112 @@
+//! Every diagnostic code, declared once: its number, its kebab-case name and its explanation.
+//!
+//! `forge explain CODE` prints the explanation; a test checks that codes and names are unique.
+//! Numbering by phase: `F1xxx` syntax, `F2xxx` evaluation, `F3xxx` validation.
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $name:literal, $doc:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed (`F3001`).
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// The kebab-case name (`duplicate-variable`).
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// What the code means and how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $doc,)* }
+            }
+
+            /// Looks a code up by its id or name.
+            pub fn parse(s: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.id().eq_ignore_ascii_case(s) || c.name() == s)
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "F1001", "syntax-error",
+        "The file is not valid in its syntax (HCL, JSON or TOML). Fix the character the caret points at; forge never rewrites or runs a file that does not parse.";
+    DuplicateKey = "F1002", "duplicate-key",
+        "A JSON object or TOML table names the same key twice. Packer rejects this too. Keep one of the two.";
+    UnknownBlock = "F1003", "unknown-block",
+        "A block (or, in JSON and TOML, a key that stands for a block) is not allowed where it is written. Check the spelling against the list in the help, and the nesting.";
+    UnexpectedAttribute = "F1004", "unexpected-attribute",
+        "An attribute is not allowed where it is written, for example a key at the top level of a template. Remove it or move it into the block it belongs to.";
+    WrongLabelCount = "F1005", "wrong-label-count",
+        "A block has too many or too few labels: `source` and `data` take a type and a name, `variable` and `local` a name, `provisioner` and `post-processor` a type, `build` and `locals` none.";
+    InvalidTemplate = "F1006", "invalid-template",
+        "A string template (`${...}`, `%{...}` or a Go template `{{...}}`) is malformed. The caret points at the first character forge could not read.";
+    WrongShape = "F1007", "wrong-shape",
+        "A structural key has the wrong kind of value, for example `builders` that is not a list of objects, or a label that is not a string.";
+    MissingKey = "F1008", "missing-key",
+        "A key that the template's structure needs is missing, such as a builder's `type` in a JSON template.";
+    UnsupportedValue = "F1009", "unsupported-value",
+        "The value cannot be expressed in a template, for example a TOML date-time. Write it as a string.";
+    CannotRead = "F1010", "cannot-read",
+        "A template file or folder could not be read, or a folder holds no template file. Check the path.";
+    UndeclaredVariable = "F2001", "undeclared-variable",
+        "A `-var` flag or a variable file sets a variable that no `variable` block declares. For `-var` this is an error (as in Packer); for a variable file a warning. Fix the name or declare the variable.";
+    DuplicateVariable = "F3001", "duplicate-variable",
+        "Two `variable` declarations (possibly in different files of a folder) have the same name. Rename or remove one.";
+    DuplicateLocal = "F3002", "duplicate-local",
+        "Two locals have the same name. Rename or remove one.";
+    DuplicateSource = "F3003", "duplicate-source",
+        "Two `source` blocks have the same type and name. Rename one.";
+    DuplicateBuild = "F3004", "duplicate-build",
+        "Two builds would get the same name, so `-only`, `-except` and the output could not tell them apart. Name the builds differently.";
+    UnknownSource = "F3005", "unknown-source",
+        "A build refers to a source that no `source` block defines. Check the spelling; the help lists the closest name.";
+    MissingBuild = "F3006", "missing-build",
+        "The template defines no build, so there is nothing to validate or run. Add a `build` block (JSON: a `builders` list).";
+    UnknownOnlyExcept = "F3007", "unknown-only-except",
+        "A provisioner or post-processor `only`/`except` names a source (or, in JSON, a builder) that the build does not have. Packer silently ignores the name; forge reports it because the provisioner would then never run.";
+    UnknownOverride = "F3008", "unknown-override",
+        "A provisioner `override` names a source (or builder) that does not exist. Fix the name or remove the override.";
+    OnlyAndExcept = "F3009", "only-and-except",
+        "A provisioner or post-processor sets both `only` and `except`. Keep one.";
+    EmptyTemplate = "F3010", "empty-template",
+        "The file holds no template at all. Packer accepts an empty file and builds nothing; forge reports it because it is almost always a mistake.";
+    DuplicateDataSource = "F3011", "duplicate-data-source",
+        "Two `data` blocks have the same type and name. Rename one.";
+    DuplicateSourceInBuild = "F3012", "duplicate-source-in-build",
+        "One build lists the same source twice, which would run the same build twice under one name. Remove one, or give the second a different `name` in a nested `source` block.";
+    MissingSourceReference = "F3013", "missing-source-reference",
+        "A `build` block lists no source. Add `sources = [\"source.TYPE.NAME\"]` or a nested `source` block.";
+    InvalidSourceReference = "F3014", "invalid-source-reference",
+        "A source reference is not of the form `source.TYPE.NAME` (or `TYPE.NAME`).";
+    DuplicateBlock = "F3015", "duplicate-block",
+        "A block that may appear once appears twice (for example `error-cleanup-provisioner` in one build, or two `packer` blocks with `required_version`).";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_explained() {
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for code in Code::ALL {
+            assert!(ids.insert(code.id()), "duplicate id {}", code.id());
+            assert!(names.insert(code.name()), "duplicate name {}", code.name());
+            assert!(code.explanation().len() > 20, "{} has no explanation", code.id());
+            assert_eq!(Code::parse(code.id()), Some(*code));
+        }
+    }
+}

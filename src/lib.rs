@@ -1,0 +1,16 @@
+//! forge: a declarative, Packer-compatible machine-image template compiler and build runner.
+//!
+//! The modules, in reading order and by layer (see `ARCHITECTURE.md`): `source` (files, spans),
+//! `diag` (diagnostics), `ir` (the shared template model), `syntax` (the four readers),
+//! `validate` (structural checks), `driver` (one function per command) and `cli`.
+
+pub mod cli;
+pub mod diag;
+pub mod driver;
+pub mod ir;
+pub mod source;
+pub mod syntax;
+pub mod validate;
+
+#[cfg(test)]
+mod tidy;

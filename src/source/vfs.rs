@@ -1,0 +1,88 @@
+//! The file-system door: [`RealFs`] for the CLI, [`MemFs`] for tests.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Everything the front end may ask of a file system.
+pub trait Vfs {
+    /// The whole text of a file.
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not UTF-8.
+    fn read_to_string(&self, path: &Path) -> io::Result<String>;
+    /// The entries directly inside a folder, sorted by name.
+    ///
+    /// # Errors
+    /// When the folder cannot be read.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>>;
+    /// Whether `path` is a folder.
+    fn is_dir(&self, path: &Path) -> bool;
+    /// Whether `path` exists.
+    fn exists(&self, path: &Path) -> bool;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealFs;
+
+impl Vfs for RealFs {
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out = std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<io::Result<Vec<_>>>()?;
+        out.sort();
+        Ok(out)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+}
+
+/// An in-memory file tree for tests; folders exist implicitly above each file.
+#[derive(Debug, Default, Clone)]
+pub struct MemFs {
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl MemFs {
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
+        self.files.insert(path.into(), text.into());
+    }
+}
+
+impl Vfs for MemFs {
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        self.files.get(path).cloned().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| {
+                let rest = p.strip_prefix(path).ok()?;
+                let first = rest.components().next()?;
+                Some(path.join(first))
+            })
+            .collect();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.files.keys().any(|p| p != path && p.starts_with(path))
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.files.contains_key(path) || self.is_dir(path)
+    }
+}

@@ -112,7 +112,8 @@ fn load_file(vfs: &dyn Vfs, path: &str, s: &mut Session) {
 /// `forge validate`: syntax and block shapes, then (unless `syntax_only`) the whole-template checks.
 pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Session {
     let mut s = load(vfs, paths);
-    if opts.syntax_only {
+    // Whole-template checks on a template that did not parse would only repeat the damage.
+    if opts.syntax_only || s.has_errors() {
         return s;
     }
     let found = validate::check(&s.template);

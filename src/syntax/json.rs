@@ -33,7 +33,7 @@ struct Reader<'a> {
 }
 
 /// Parses strict JSON; reports a syntax error or duplicate keys.
-fn parse_json<'t>(file: FileId, text: &'t str, diags: &mut Vec<Diagnostic>) -> Option<Value<'t>> {
+fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Diagnostic>) -> Option<Value<'t>> {
     let options = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -55,7 +55,8 @@ fn parse_json<'t>(file: FileId, text: &'t str, diags: &mut Vec<Diagnostic>) -> O
                         .with_help("a JSON template is an object: `{ \"builders\": [ ... ] }`"),
                 );
             }
-            if let Some(v) = &value {
+            // HCL's JSON syntax merges repeated block keys; legacy templates refuse them.
+            if let (Some(v), true) = (&value, legacy) {
                 duplicate_keys(file, v, diags);
             }
             value
@@ -251,7 +252,7 @@ fn with_span(mut e: Expr, span: Span) -> Expr {
 
 /// Parses a `.pkr.json` file.
 pub fn parse_hcl_json(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Template {
-    let Some(root) = parse_json(file, text, diags) else { return Template::default() };
+    let Some(root) = parse_json(file, text, false, diags) else { return Template::default() };
     let mut r = Reader { file, text, diags };
     let Value::Object(obj) = &root else {
         r.shape(&root, "an object", "an HCL JSON file");
@@ -277,7 +278,6 @@ impl Reader<'_> {
                 // At the top level and inside `build`, every key must be a block type or a known
                 // attribute; structure::decode reports the unknown ones.
                 _ => {
-                    // `variable` arguments are literal in HCL-JSON, except `type`, which is a type expression.
                     let value = self.expr(&p.value, mode);
                     let span = key.span.join(value.span);
                     body.attributes.push(Attribute { key, value, span });
@@ -306,8 +306,9 @@ impl Reader<'_> {
                 }
             }
             Value::Object(o) => {
-                let mode = if rule.name == "variable" { Strings::Literal } else { Strings::HclTemplate };
-                let mut body = self.hcl_body(o, rule.children, mode);
+                // Packer reads variable arguments literally; forge reads them as templates, like every
+                // other HCL-JSON string, so `env()` works in a default as it does in HCL.
+                let mut body = self.hcl_body(o, rule.children, Strings::HclTemplate);
                 if rule.name == "variable" {
                     self.variable_type_expression(o, &mut body);
                 }
@@ -333,7 +334,7 @@ impl Reader<'_> {
 
 /// Parses a `.pkrvars.json` (or legacy `-var-file`) flat object into `name = value` attributes.
 pub fn parse_var_file(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Attribute> {
-    let Some(root) = parse_json(file, text, diags) else { return Vec::new() };
+    let Some(root) = parse_json(file, text, true, diags) else { return Vec::new() };
     let mut r = Reader { file, text, diags };
     let Value::Object(obj) = &root else {
         r.shape(&root, "an object", "a variable file");
@@ -359,7 +360,7 @@ const ROOT_KEYS: &[&str] = &[
 
 /// Parses a legacy JSON template.
 pub fn parse_legacy(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Template {
-    let Some(root) = parse_json(file, text, diags) else { return Template::default() };
+    let Some(root) = parse_json(file, text, true, diags) else { return Template::default() };
     let mut r = Reader { file, text, diags };
     let Value::Object(obj) = &root else {
         r.shape(&root, "an object", "a JSON template");
@@ -475,7 +476,7 @@ impl Reader<'_> {
             let name = name.unwrap_or_else(|| kind.clone());
             body.span = span;
             build.sources.push(SourceUse {
-                reference: Spanned::new(format!("{}.{}", kind.value, name.value), name.span),
+                reference: Spanned::new(format!("source.{}.{}", kind.value, name.value), name.span),
                 name: None,
                 body: Body::empty(span),
                 span,

@@ -103,6 +103,13 @@ impl Reader<'_> {
                 }
                 self.block(kind, &rest, v.span(), rule, labels, out);
             }
+            DeValue::Table(_) if labels.len() < rule.labels && label_key(rule).is_some() => {
+                let key = label_key(rule).unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::error(Code::MissingKey, kind.span, format!("this `{}` table has no `{key}`", rule.name))
+                        .with_help(format!("write `{key} = \"...\"` in the table, for example `{key} = \"shell\"`")),
+                );
+            }
             DeValue::Table(t) if labels.len() < rule.labels => {
                 for (k, inner) in t {
                     let mut more = labels.clone();

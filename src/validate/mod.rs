@@ -59,7 +59,11 @@ fn duplicates(t: &Template, diags: &mut Vec<Diagnostic>) {
     first_seen(diags, t.locals.iter().map(|l| (l.name.value.clone(), l.name.span)).collect(), Code::DuplicateLocal, "local");
     first_seen(
         diags,
-        t.sources.iter().map(|s| (format!("{}.{}", s.kind.value, s.name.value), s.name.span)).collect(),
+        // Legacy builders are named by `name` alone; HCL2 sources by type and name.
+        t.sources
+            .iter()
+            .map(|s| if t.is_legacy() { (s.name.value.clone(), s.name.span) } else { (format!("{}.{}", s.kind.value, s.name.value), s.name.span) })
+            .collect(),
         if t.is_legacy() { Code::DuplicateBuild } else { Code::DuplicateSource },
         if t.is_legacy() { "builder" } else { "source" },
     );
@@ -114,7 +118,7 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
         }
         let effective = use_.name.as_ref().map_or(name, |n| n.value.as_str());
         let short = if legacy { effective.to_string() } else { format!("{kind}.{effective}") };
-        if let Some(first) = in_build.get(&short) {
+        if let Some(first) = in_build.get(&short).filter(|_| !legacy) {
             diags.push(
                 Diagnostic::error(Code::DuplicateSourceInBuild, use_.span, format!("source `{short}` is used twice in this build"))
                     .with_label(*first, "first used here")
@@ -127,7 +131,7 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
             Some(n) if !legacy => format!("{}.{short}", n.value),
             _ => short.clone(),
         };
-        if let Some(first) = names.get(&full) {
+        if let Some(first) = names.get(&full).filter(|_| !legacy) {
             diags.push(
                 Diagnostic::error(Code::DuplicateBuild, use_.span, format!("two builds are named `{full}`"))
                     .with_label(*first, "the other one")

@@ -59,7 +59,13 @@ fn load_path(vfs: &dyn Vfs, path: &str, s: &mut Session) {
     if vfs.is_dir(p) {
         let entries = match vfs.read_dir(p) {
             Ok(e) => e,
-            Err(e) => return s.error_without_file(path, format!("cannot read folder `{path}`: {e}"), "check the path and its permissions"),
+            Err(e) => {
+                return s.error_without_file(
+                    path,
+                    format!("cannot read folder `{path}`: {e}"),
+                    "check the path and its permissions",
+                );
+            }
         };
         let files: Vec<String> = entries
             .iter()
@@ -99,7 +105,11 @@ fn load_file(vfs: &dyn Vfs, path: &str, s: &mut Session) {
     let text = match vfs.read_to_string(Path::new(path)) {
         Ok(t) => t,
         Err(e) => {
-            let help = if vfs.exists(Path::new(path)) { "check the file's permissions and that it is UTF-8 text" } else { "check the path" };
+            let help = if vfs.exists(Path::new(path)) {
+                "check the file's permissions and that it is UTF-8 text"
+            } else {
+                "check the path"
+            };
             return s.error_without_file(path, format!("cannot read `{path}`: {e}"), help);
         }
     };
@@ -134,18 +144,28 @@ fn check_var_flags(vfs: &dyn Vfs, s: &mut Session, opts: &ValidateOptions) {
             offset = start + v.len() + 1;
             let Some((name, _)) = v.split_once('=') else {
                 s.diagnostics.push(
-                    Diagnostic::error(Code::WrongShape, Span::new(file, start..start + v.len()), format!("no `=` in `-var {v}`"))
-                        .with_help("write `-var NAME=VALUE`"),
+                    Diagnostic::error(
+                        Code::WrongShape,
+                        Span::new(file, start..start + v.len()),
+                        format!("no `=` in `-var {v}`"),
+                    )
+                    .with_help("write `-var NAME=VALUE`"),
                 );
                 continue;
             };
             if !declared.iter().any(|d| d == name) {
                 let span = Span::new(file, start..start + name.len());
                 s.diagnostics.push(
-                    Diagnostic::error(Code::UndeclaredVariable, span, format!("`-var` sets `{name}`, which the template does not declare"))
-                        .with_help(did_you_mean_help(name, declared.iter().map(String::as_str)).unwrap_or_else(|| {
+                    Diagnostic::error(
+                        Code::UndeclaredVariable,
+                        span,
+                        format!("`-var` sets `{name}`, which the template does not declare"),
+                    )
+                    .with_help(
+                        did_you_mean_help(name, declared.iter().map(String::as_str)).unwrap_or_else(|| {
                             format!("declare it with `variable \"{name}\" {{}}` or remove the flag")
-                        })),
+                        }),
+                    ),
                 );
             }
         }
@@ -158,15 +178,21 @@ fn check_var_flags(vfs: &dyn Vfs, s: &mut Session, opts: &ValidateOptions) {
 fn check_var_file(vfs: &dyn Vfs, s: &mut Session, path: &str, declared: &[String]) {
     let text = match vfs.read_to_string(Path::new(path)) {
         Ok(t) => t,
-        Err(e) => return s.error_without_file(path, format!("cannot read variable file `{path}`: {e}"), "check the path"),
+        Err(e) => {
+            return s.error_without_file(path, format!("cannot read variable file `{path}`: {e}"), "check the path");
+        }
     };
     let file = s.db.add(path, text);
     let keys = var_file_keys(&s.db, file, path, &mut s.diagnostics);
     for key in keys {
         if !declared.iter().any(|d| d == &key.value) {
             s.diagnostics.push(
-                Diagnostic::warning(Code::UndeclaredVariable, key.span, format!("`{}` is set in a variable file but not declared", key.value))
-                    .with_help_opt(did_you_mean_help(&key.value, declared.iter().map(String::as_str))),
+                Diagnostic::warning(
+                    Code::UndeclaredVariable,
+                    key.span,
+                    format!("`{}` is set in a variable file but not declared", key.value),
+                )
+                .with_help_opt(did_you_mean_help(&key.value, declared.iter().map(String::as_str))),
             );
         }
     }
@@ -186,8 +212,12 @@ fn var_file_keys(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec<Diagno
         Ok(body) => {
             for b in &body.blocks {
                 diags.push(
-                    Diagnostic::error(Code::UnknownBlock, b.kind.span, format!("a variable file holds only `name = value` lines, not a `{}` block", b.kind.value))
-                        .with_help("declare variables in the template; set their values here"),
+                    Diagnostic::error(
+                        Code::UnknownBlock,
+                        b.kind.span,
+                        format!("a variable file holds only `name = value` lines, not a `{}` block", b.kind.value),
+                    )
+                    .with_help("declare variables in the template; set their values here"),
                 );
             }
             body.attributes.into_iter().map(|a| a.key).collect()
@@ -213,8 +243,17 @@ pub fn inspect_records(s: &Session) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     if t.is_legacy() {
         for v in sorted_variables(t) {
-            let default = if is_sensitive(v) { "<sensitive>".to_string() } else { v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default() };
-            out.push(vec!["template-variable".into(), v.name.value.clone(), default, if v.default.is_none() { "1" } else { "0" }.into()]);
+            let default = if is_sensitive(v) {
+                "<sensitive>".to_string()
+            } else {
+                v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default()
+            };
+            out.push(vec![
+                "template-variable".into(),
+                v.name.value.clone(),
+                default,
+                if v.default.is_none() { "1" } else { "0" }.into(),
+            ]);
         }
         for src in sorted_sources(t) {
             out.push(vec!["template-builder".into(), src.name.value.clone(), src.kind.value.clone()]);
@@ -276,7 +315,11 @@ fn inspect_legacy(s: &Session) -> Vec<String> {
             let lines: String = optional
                 .iter()
                 .map(|v| {
-                    let value = if is_sensitive(v) { "<sensitive>".to_string() } else { v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default() };
+                    let value = if is_sensitive(v) {
+                        "<sensitive>".to_string()
+                    } else {
+                        v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default()
+                    };
                     format!("  {:width$} = {value}\n", v.name.value)
                 })
                 .collect();
@@ -296,7 +339,8 @@ fn inspect_legacy(s: &Session) -> Vec<String> {
         })
         .collect();
     out.push(format!("Builders:\n\n{builders}"));
-    let provisioners: String = t.builds.iter().flat_map(|b| &b.provisioners).map(|p| format!("  {}\n", p.kind.value)).collect();
+    let provisioners: String =
+        t.builds.iter().flat_map(|b| &b.provisioners).map(|p| format!("  {}\n", p.kind.value)).collect();
     if provisioners.is_empty() {
         out.push("Provisioners:\n\n  <No provisioners>\n".into());
     } else {
@@ -326,7 +370,11 @@ fn inspect_hcl(t: &Template) -> Vec<String> {
     let locals: String = locals
         .iter()
         .map(|l| {
-            let value = if l.sensitive { "<sensitive>".into() } else { literal_value(&l.expr).unwrap_or_else(|| "<unknown>".into()) };
+            let value = if l.sensitive {
+                "<sensitive>".into()
+            } else {
+                literal_value(&l.expr).unwrap_or_else(|| "<unknown>".into())
+            };
             format!("local.{}: {}\n", l.name.value, go_quote(&value))
         })
         .collect();
@@ -384,7 +432,8 @@ fn literal_value(e: &Expr) -> Option<String> {
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Null => "null".into(),
             ExprKind::Tuple(items) => {
-                let inner: Option<Vec<String>> = items.iter().map(|x| render(x, depth + 1, false).map(|r| format!("{pad}{r},\n"))).collect();
+                let inner: Option<Vec<String>> =
+                    items.iter().map(|x| render(x, depth + 1, false).map(|r| format!("{pad}{r},\n"))).collect();
                 format!("[\n{}{close}]", inner?.concat())
             }
             ExprKind::Object(items) => {

@@ -4,15 +4,8 @@
 use std::path::{Path, PathBuf};
 
 /// Layer of each top-level module; a module may import only from lower layers.
-const LAYERS: &[(&str, u8)] = &[
-    ("source", 0),
-    ("diag", 1),
-    ("ir", 2),
-    ("syntax", 3),
-    ("validate", 5),
-    ("driver", 7),
-    ("cli", 8),
-];
+const LAYERS: &[(&str, u8)] =
+    &[("source", 0), ("diag", 1), ("ir", 2), ("syntax", 3), ("validate", 5), ("driver", 7), ("cli", 8)];
 
 fn layer(module: &str) -> Option<u8> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
@@ -44,10 +37,8 @@ fn module_of(file: &Path) -> Option<String> {
 fn every_file_starts_with_a_module_summary() {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);
-    let missing: Vec<_> = files
-        .iter()
-        .filter(|f| !std::fs::read_to_string(f).unwrap_or_default().starts_with("//!"))
-        .collect();
+    let missing: Vec<_> =
+        files.iter().filter(|f| !std::fs::read_to_string(f).unwrap_or_default().starts_with("//!")).collect();
     assert!(missing.is_empty(), "files without a `//!` summary: {missing:?}");
 }
 
@@ -67,7 +58,11 @@ fn imports_point_only_down_the_layers() {
                 let target: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 if let Some(theirs) = layer(&target) {
                     if target != module && theirs >= own {
-                        violations.push(format!("{}:{}: `{module}` (layer {own}) uses `{target}` (layer {theirs})", file.display(), n + 1));
+                        violations.push(format!(
+                            "{}:{}: `{module}` (layer {own}) uses `{target}` (layer {theirs})",
+                            file.display(),
+                            n + 1
+                        ));
                     }
                 }
                 rest = after;

@@ -119,7 +119,10 @@ pub fn packer_style(args: &[String]) -> (Vec<String>, bool) {
             machine = true;
             continue;
         }
-        let single_dash_long = a.starts_with('-') && !a.starts_with("--") && bare.len() > 1 && bare.starts_with(|c: char| c.is_ascii_alphabetic());
+        let single_dash_long = a.starts_with('-')
+            && !a.starts_with("--")
+            && bare.len() > 1
+            && bare.starts_with(|c: char| c.is_ascii_alphabetic());
         if single_dash_long {
             out.push(format!("-{a}"));
         } else {
@@ -139,7 +142,15 @@ mod tests {
 
     #[test]
     fn single_dash_long_flags_become_double() {
-        let (args, machine) = packer_style(&s(&["forge", "validate", "-var-file=a", "-syntax-only", "-machine-readable", "-h", "x.json"]));
+        let (args, machine) = packer_style(&s(&[
+            "forge",
+            "validate",
+            "-var-file=a",
+            "-syntax-only",
+            "-machine-readable",
+            "-h",
+            "x.json",
+        ]));
         assert_eq!(args, s(&["forge", "validate", "--var-file=a", "--syntax-only", "-h", "x.json"]));
         assert!(machine);
     }

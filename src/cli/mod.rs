@@ -63,7 +63,9 @@ fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             let _ = write!(out, "{e}");
             0
         }
-        ErrorKind::InvalidSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+        ErrorKind::InvalidSubcommand
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        | ErrorKind::MissingSubcommand => {
             let _ = write!(err, "{e}");
             127
         }
@@ -91,7 +93,11 @@ fn print_diagnostics(s: &Session, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn 
 }
 
 fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let opts = driver::ValidateOptions { syntax_only: a.syntax_only, vars: a.vars.vars.clone(), var_files: a.vars.var_files.clone() };
+    let opts = driver::ValidateOptions {
+        syntax_only: a.syntax_only,
+        vars: a.vars.vars.clone(),
+        var_files: a.vars.var_files.clone(),
+    };
     let s = driver::validate(&RealFs, &a.templates, &opts);
     if a.format == args::Format::Json {
         let doc = render::json_report(&s.db, &s.diagnostics);
@@ -102,7 +108,11 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
     if s.has_errors() {
         return Ok(1);
     }
-    let message = if a.syntax_only { "Syntax-only check passed. Everything looks okay." } else { "Template validated successfully." };
+    let message = if a.syntax_only {
+        "Syntax-only check passed. Everything looks okay."
+    } else {
+        "Template validated successfully."
+    };
     if ctx.machine_readable {
         machine::record(out, "", &["ui", "say", message])?;
     } else {
@@ -112,7 +122,11 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let s = driver::validate(&RealFs, std::slice::from_ref(&a.template), &driver::ValidateOptions { syntax_only: true, ..Default::default() });
+    let s = driver::validate(
+        &RealFs,
+        std::slice::from_ref(&a.template),
+        &driver::ValidateOptions { syntax_only: true, ..Default::default() },
+    );
     if s.has_errors() {
         print_diagnostics(&s, ctx, out, err)?;
         return Ok(1);

@@ -5,9 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{
-    Body, Build, Chain, Expr, ExprKind, PostProcessor, Provisioner, Template, TemplatePart,
-};
+use crate::ir::{Body, Build, Chain, Expr, ExprKind, PostProcessor, Provisioner, Template, TemplatePart};
 
 /// The dump of a whole template.
 pub fn dump(t: &Template) -> String {

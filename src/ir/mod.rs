@@ -8,9 +8,7 @@ pub mod dump;
 mod expr;
 
 pub use dump::dump;
-pub use expr::{
-    BinaryOp, CallFlavor, Expr, ExprKind, ForExpr, ObjectItem, TemplatePart, UnaryOp,
-};
+pub use expr::{BinaryOp, CallFlavor, Expr, ExprKind, ForExpr, ObjectItem, TemplatePart, UnaryOp};
 
 use crate::source::{FileId, Span};
 

@@ -26,9 +26,13 @@ pub fn parse(text: &str, map: &SpanMap) -> Result<Vec<TemplatePart>, Diagnostic>
         let open = pos + found;
         literal.push_str(&text[pos..open]);
         let Some(close_rel) = text[open + 2..].find("}}") else {
-            return Err(Diagnostic::error(Code::InvalidTemplate, map.span(open, text.len()), "unclosed Go template action")
-                .with_label_message("this `{{` has no matching `}}`")
-                .with_help("close the action with `}}`"));
+            return Err(Diagnostic::error(
+                Code::InvalidTemplate,
+                map.span(open, text.len()),
+                "unclosed Go template action",
+            )
+            .with_label_message("this `{{` has no matching `}}`")
+            .with_help("close the action with `}}`"));
         };
         let close = open + 2 + close_rel;
         let mut inner_start = open + 2;

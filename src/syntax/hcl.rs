@@ -56,7 +56,11 @@ fn syntax_error(file: FileId, text: &str, e: &hcl_edit::parser::Error, base: usi
     if message.contains("redefined object key") {
         return duplicate_object_key(file, text, offset);
     }
-    let message = if message.is_empty() { "invalid HCL syntax".to_string() } else { format!("invalid HCL syntax: {}", first_line(message)) };
+    let message = if message.is_empty() {
+        "invalid HCL syntax".to_string()
+    } else {
+        format!("invalid HCL syntax: {}", first_line(message))
+    };
     Diagnostic::error(Code::SyntaxError, Span::new(file, offset..end), message)
         .with_label_message("here")
         .with_help("fix the syntax at this position; forge neither formats nor runs a file that does not parse")
@@ -68,9 +72,13 @@ fn duplicate_object_key(file: FileId, text: &str, offset: usize) -> Diagnostic {
     let rest = &text[offset..];
     let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"')).unwrap_or(rest.len());
     let key = rest[..len].trim_matches('"');
-    Diagnostic::error(Code::DuplicateKey, Span::new(file, offset..offset + len), format!("duplicate key `{key}` in object"))
-        .with_label_message("defined again here")
-        .with_help("an object may name each key once; remove one of the two")
+    Diagnostic::error(
+        Code::DuplicateKey,
+        Span::new(file, offset..offset + len),
+        format!("duplicate key `{key}` in object"),
+    )
+    .with_label_message("defined again here")
+    .with_help("an object may name each key once; remove one of the two")
 }
 
 /// A string without interpolation: Go-template actions in it (`{{timestamp}}`) become parts,

@@ -7,8 +7,8 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
 use crate::ir::{
-    self, Attribute, Block, Body, Build, Chain, Expr, ExprKind, ObjectItem, Origin, Override,
-    PackerSettings, PostProcessor, Provisioner, Source, SourceUse, Spanned, Template, Variable,
+    self, Attribute, Block, Body, Build, Chain, Expr, ExprKind, ObjectItem, Origin, Override, PackerSettings,
+    PostProcessor, Provisioner, Source, SourceUse, Spanned, Template, Variable,
 };
 use crate::source::{FileId, Span};
 use crate::syntax::spanmap::{Escapes, SpanMap};
@@ -51,8 +51,12 @@ fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Dia
             let value = result.value;
             if value.is_none() {
                 diags.push(
-                    Diagnostic::error(Code::EmptyTemplate, Span::new(file, 0..text.len()), "the file holds no JSON value")
-                        .with_help("a JSON template is an object: `{ \"builders\": [ ... ] }`"),
+                    Diagnostic::error(
+                        Code::EmptyTemplate,
+                        Span::new(file, 0..text.len()),
+                        "the file holds no JSON value",
+                    )
+                    .with_help("a JSON template is an object: `{ \"builders\": [ ... ] }`"),
                 );
             }
             // HCL's JSON syntax merges repeated block keys; legacy templates refuse them.
@@ -65,9 +69,13 @@ fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Dia
             let r = e.range();
             let end = r.end.max(r.start + 1).min(text.len().max(r.start));
             diags.push(
-                Diagnostic::error(Code::SyntaxError, Span::new(file, r.start..end), format!("invalid JSON: {}", json_error_text(e.kind())))
-                    .with_label_message("here")
-                    .with_help(json_error_help(e.kind())),
+                Diagnostic::error(
+                    Code::SyntaxError,
+                    Span::new(file, r.start..end),
+                    format!("invalid JSON: {}", json_error_text(e.kind())),
+                )
+                .with_label_message("here")
+                .with_help(json_error_help(e.kind())),
             );
             None
         }
@@ -84,8 +92,12 @@ fn json_error_help(kind: &jsonc_parser::errors::ParseErrorKind) -> &'static str 
     use jsonc_parser::errors::ParseErrorKind as K;
     match kind {
         K::TrailingCommasNotAllowed => "remove the comma after the last element: JSON allows no trailing comma",
-        K::CommentsNotAllowed => "JSON has no comments; in a legacy template use a root key starting with `_`, in HCL-JSON a `\"//\"` key",
-        K::ExpectedComma | K::UnexpectedToken | K::UnexpectedTokenInObject => "a comma is probably missing between two elements",
+        K::CommentsNotAllowed => {
+            "JSON has no comments; in a legacy template use a root key starting with `_`, in HCL-JSON a `\"//\"` key"
+        }
+        K::ExpectedComma | K::UnexpectedToken | K::UnexpectedTokenInObject => {
+            "a comma is probably missing between two elements"
+        }
         K::UnterminatedObject | K::UnterminatedArray => "a closing `}` or `]` is missing",
         K::SingleQuotedStringsNotAllowed => "JSON strings use double quotes",
         _ => "fix the JSON at this position",
@@ -160,8 +172,12 @@ impl Reader<'_> {
 
     fn shape(&mut self, v: &Value<'_>, expected: &str, what: &str) {
         self.diags.push(
-            Diagnostic::error(Code::WrongShape, self.span(v), format!("{what} must be {expected}, not {}", kind_name(v)))
-                .with_label_message(format!("expected {expected}")),
+            Diagnostic::error(
+                Code::WrongShape,
+                self.span(v),
+                format!("{what} must be {expected}, not {}", kind_name(v)),
+            )
+            .with_label_message(format!("expected {expected}")),
         );
     }
 
@@ -288,7 +304,14 @@ impl Reader<'_> {
     }
 
     /// Expands `"type": {"label": {...}}` (or arrays of those) into blocks.
-    fn hcl_blocks(&mut self, kind: &ir::Ident, v: &Value<'_>, rule: &'static BlockRule, labels: Vec<ir::Ident>, out: &mut Body) {
+    fn hcl_blocks(
+        &mut self,
+        kind: &ir::Ident,
+        v: &Value<'_>,
+        rule: &'static BlockRule,
+        labels: Vec<ir::Ident>,
+        out: &mut Body,
+    ) {
         match v {
             Value::Array(a) => {
                 for e in &a.elements {
@@ -394,7 +417,13 @@ impl Reader<'_> {
                     has_builders = true;
                     self.builders(v, &mut t, &mut build);
                 }
-                "provisioners" => build.provisioners = self.each_object(v, "`provisioners`").iter().filter_map(|o| self.legacy_provisioner(o)).collect(),
+                "provisioners" => {
+                    build.provisioners = self
+                        .each_object(v, "`provisioners`")
+                        .iter()
+                        .filter_map(|o| self.legacy_provisioner(o))
+                        .collect()
+                }
                 "post-processors" => build.post_processors = self.legacy_chains(v),
                 "variables" => t.variables = self.legacy_variables(v),
                 "sensitive-variables" => sensitive = self.string_list(v, "`sensitive-variables`"),
@@ -409,7 +438,11 @@ impl Reader<'_> {
                 "min_packer_version" => {
                     if let Some(s) = self.literal_string(v, "`min_packer_version`") {
                         let value = format!(">= {}", s.value);
-                        t.packer.push(PackerSettings { required_version: Some(Spanned::new(value, s.span)), required_plugins: None, span: s.span });
+                        t.packer.push(PackerSettings {
+                            required_version: Some(Spanned::new(value, s.span)),
+                            required_plugins: None,
+                            span: s.span,
+                        });
                     }
                 }
                 "push" => {}
@@ -419,11 +452,19 @@ impl Reader<'_> {
                     }
                 }
                 _ => {
-                    let help = did_you_mean_help(name, ROOT_KEYS.iter().copied())
-                        .unwrap_or_else(|| format!("the root of a JSON template holds {}; comments are keys starting with `_`", ROOT_KEYS.join(", ")));
+                    let help = did_you_mean_help(name, ROOT_KEYS.iter().copied()).unwrap_or_else(|| {
+                        format!(
+                            "the root of a JSON template holds {}; comments are keys starting with `_`",
+                            ROOT_KEYS.join(", ")
+                        )
+                    });
                     self.diags.push(
-                        Diagnostic::error(Code::UnexpectedAttribute, name_span(self.file, p), format!("unknown root level key `{name}` in template"))
-                            .with_help(help),
+                        Diagnostic::error(
+                            Code::UnexpectedAttribute,
+                            name_span(self.file, p),
+                            format!("unknown root level key `{name}` in template"),
+                        )
+                        .with_help(help),
                     );
                 }
             }
@@ -432,8 +473,12 @@ impl Reader<'_> {
             match t.variables.iter_mut().find(|v| v.name.value == s.value) {
                 Some(v) => v.sensitive = Some(Spanned::new(true, s.span)),
                 None => self.diags.push(
-                    Diagnostic::error(Code::UnknownSource, s.span, format!("`sensitive-variables` names `{}`, which is not a variable", s.value))
-                        .with_help_opt(did_you_mean_help(&s.value, t.variables.iter().map(|v| v.name.value.as_str()))),
+                    Diagnostic::error(
+                        Code::UnknownSource,
+                        s.span,
+                        format!("`sensitive-variables` names `{}`, which is not a variable", s.value),
+                    )
+                    .with_help_opt(did_you_mean_help(&s.value, t.variables.iter().map(|v| v.name.value.as_str()))),
                 ),
             }
         }
@@ -580,8 +625,12 @@ impl Reader<'_> {
                         .filter_map(|x| {
                             if matches!(x, Value::Array(_)) {
                                 self.diags.push(
-                                    Diagnostic::error(Code::WrongShape, self.span(x), "a post-processor sequence may not be nested in a sequence")
-                                        .with_help("flatten the inner list into the outer one"),
+                                    Diagnostic::error(
+                                        Code::WrongShape,
+                                        self.span(x),
+                                        "a post-processor sequence may not be nested in a sequence",
+                                    )
+                                    .with_help("flatten the inner list into the outer one"),
                                 );
                                 return None;
                             }
@@ -622,13 +671,23 @@ impl Reader<'_> {
                     );
                     return None;
                 };
-                let mut pp = PostProcessor { kind, name: None, only: Vec::new(), except: Vec::new(), keep_input_artifact: None, body, span };
+                let mut pp = PostProcessor {
+                    kind,
+                    name: None,
+                    only: Vec::new(),
+                    except: Vec::new(),
+                    keep_input_artifact: None,
+                    body,
+                    span,
+                };
                 for prop in &o.properties {
                     match prop_name(prop) {
                         "name" => pp.name = self.literal_string(&prop.value, "`name`"),
                         "only" => pp.only = self.string_list(&prop.value, "`only`"),
                         "except" => pp.except = self.string_list(&prop.value, "`except`"),
-                        "keep_input_artifact" => pp.keep_input_artifact = Some(self.expr(&prop.value, Strings::Literal)),
+                        "keep_input_artifact" => {
+                            pp.keep_input_artifact = Some(self.expr(&prop.value, Strings::Literal))
+                        }
                         _ => {}
                     }
                 }

@@ -6,9 +6,8 @@
 
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
 use crate::ir::{
-    Attribute, Block, Body, Build, Chain, DataSource, Expr, ExprKind, Local, Origin, Override,
-    PackerSettings, PostProcessor, Provisioner, Source, SourceUse, Spanned, Template, Validation,
-    Variable,
+    Attribute, Block, Body, Build, Chain, DataSource, Expr, ExprKind, Local, Origin, Override, PackerSettings,
+    PostProcessor, Provisioner, Source, SourceUse, Spanned, Template, Validation, Variable,
 };
 
 /// What a block type looks like: how many labels, and which nested keys are blocks.
@@ -130,8 +129,12 @@ impl Decoder<'_> {
             let help = did_you_mean_help(&block.kind.value, names.clone())
                 .unwrap_or_else(|| format!("blocks allowed here: {}", names.collect::<Vec<_>>().join(", ")));
             self.diags.push(
-                Diagnostic::error(Code::UnknownBlock, block.kind.span, format!("blocks of type `{}` are not expected in {place}", block.kind.value))
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::UnknownBlock,
+                    block.kind.span,
+                    format!("blocks of type `{}` are not expected in {place}", block.kind.value),
+                )
+                .with_help(help),
             );
             return None;
         };
@@ -143,8 +146,12 @@ impl Decoder<'_> {
                 n => format!("{n} labels"),
             };
             self.diags.push(
-                Diagnostic::error(Code::WrongLabelCount, span, format!("a `{}` block takes {expected}, not {}", rule.name, block.labels.len()))
-                    .with_help(label_help(rule.name)),
+                Diagnostic::error(
+                    Code::WrongLabelCount,
+                    span,
+                    format!("a `{}` block takes {expected}, not {}", rule.name, block.labels.len()),
+                )
+                .with_help(label_help(rule.name)),
             );
             return None;
         }
@@ -155,8 +162,12 @@ impl Decoder<'_> {
         let help = did_you_mean_help(&attr.key.value, allowed.iter().copied())
             .unwrap_or_else(|| format!("a `{block}` block takes: {}", allowed.join(", ")));
         self.diags.push(
-            Diagnostic::error(Code::UnexpectedAttribute, attr.key.span, format!("an argument named `{}` is not expected in a `{block}` block", attr.key.value))
-                .with_help(help),
+            Diagnostic::error(
+                Code::UnexpectedAttribute,
+                attr.key.span,
+                format!("an argument named `{}` is not expected in a `{block}` block", attr.key.value),
+            )
+            .with_help(help),
         );
     }
 
@@ -210,13 +221,21 @@ impl Decoder<'_> {
             }
             match (cond, msg) {
                 (Some(c), Some(m)) => {
-                    v.validations.push(Validation { condition: c.value.clone(), error_message: m.value.clone(), span: b.span });
+                    v.validations.push(Validation {
+                        condition: c.value.clone(),
+                        error_message: m.value.clone(),
+                        span: b.span,
+                    });
                 }
                 _ => {
                     let missing = if cond.is_none() { "condition" } else { "error_message" };
                     self.diags.push(
-                        Diagnostic::error(Code::MissingKey, b.kind.span, format!("a `validation` block needs `{missing}`"))
-                            .with_help("write both `condition = <bool expression>` and `error_message = \"...\"`"),
+                        Diagnostic::error(
+                            Code::MissingKey,
+                            b.kind.span,
+                            format!("a `validation` block needs `{missing}`"),
+                        )
+                        .with_help("write both `condition = <bool expression>` and `error_message = \"...\"`"),
                     );
                 }
             }
@@ -253,8 +272,12 @@ impl Decoder<'_> {
         }
         let Some(expr) = expr else {
             self.diags.push(
-                Diagnostic::error(Code::MissingKey, block.kind.span, format!("local `{}` has no `expression`", block.labels[0].value))
-                    .with_help("write `expression = <value>` inside the block"),
+                Diagnostic::error(
+                    Code::MissingKey,
+                    block.kind.span,
+                    format!("local `{}` has no `expression`", block.labels[0].value),
+                )
+                .with_help("write `expression = <value>` inside the block"),
             );
             return None;
         };
@@ -280,7 +303,12 @@ impl Decoder<'_> {
                 "sources" => {
                     for item in self.list(&a.value) {
                         if let Some(reference) = self.string(&item) {
-                            b.sources.push(SourceUse { reference, name: None, body: Body::empty(item.span), span: item.span });
+                            b.sources.push(SourceUse {
+                                reference,
+                                name: None,
+                                body: Body::empty(item.span),
+                                span: item.span,
+                            });
                         }
                     }
                 }
@@ -296,9 +324,13 @@ impl Decoder<'_> {
                     let p = self.provisioner(inner);
                     if let Some(first) = &b.error_cleanup {
                         self.diags.push(
-                            Diagnostic::error(Code::DuplicateBlock, inner.kind.span, "a build may have only one `error-cleanup-provisioner`")
-                                .with_label(first.span, "the first one is here")
-                                .with_help("merge the two into one provisioner"),
+                            Diagnostic::error(
+                                Code::DuplicateBlock,
+                                inner.kind.span,
+                                "a build may have only one `error-cleanup-provisioner`",
+                            )
+                            .with_label(first.span, "the first one is here")
+                            .with_help("merge the two into one provisioner"),
                         );
                     } else {
                         b.error_cleanup = Some(p);
@@ -454,4 +486,3 @@ pub fn expr_to_body(e: &Expr) -> Body {
     }
     body
 }
-

@@ -83,7 +83,14 @@ impl Reader<'_> {
         body
     }
 
-    fn blocks(&mut self, kind: &ir::Ident, v: &TSpanned<DeValue<'_>>, rule: &'static BlockRule, labels: Vec<ir::Ident>, out: &mut Body) {
+    fn blocks(
+        &mut self,
+        kind: &ir::Ident,
+        v: &TSpanned<DeValue<'_>>,
+        rule: &'static BlockRule,
+        labels: Vec<ir::Ident>,
+        out: &mut Body,
+    ) {
         match v.get_ref() {
             DeValue::Array(items) => {
                 for item in items {
@@ -106,8 +113,12 @@ impl Reader<'_> {
             DeValue::Table(_) if labels.len() < rule.labels && label_key(rule).is_some() => {
                 let key = label_key(rule).unwrap_or_default();
                 self.diags.push(
-                    Diagnostic::error(Code::MissingKey, kind.span, format!("this `{}` table has no `{key}`", rule.name))
-                        .with_help(format!("write `{key} = \"...\"` in the table, for example `{key} = \"shell\"`")),
+                    Diagnostic::error(
+                        Code::MissingKey,
+                        kind.span,
+                        format!("this `{}` table has no `{key}`", rule.name),
+                    )
+                    .with_help(format!("write `{key} = \"...\"` in the table, for example `{key} = \"shell\"`")),
                 );
             }
             DeValue::Table(t) if labels.len() < rule.labels => {
@@ -122,7 +133,15 @@ impl Reader<'_> {
         }
     }
 
-    fn block(&mut self, kind: &ir::Ident, t: &DeTable<'_>, range: std::ops::Range<usize>, rule: &'static BlockRule, labels: Vec<ir::Ident>, out: &mut Body) {
+    fn block(
+        &mut self,
+        kind: &ir::Ident,
+        t: &DeTable<'_>,
+        range: std::ops::Range<usize>,
+        rule: &'static BlockRule,
+        labels: Vec<ir::Ident>,
+        out: &mut Body,
+    ) {
         let span = kind.span.join(self.span(range));
         let mut body = self.body(t, span, rule.children);
         if rule.name == "variable" {
@@ -162,8 +181,12 @@ impl Reader<'_> {
             DeValue::Boolean(b) => ExprKind::Bool(*b),
             DeValue::Datetime(_) => {
                 self.diags.push(
-                    Diagnostic::error(Code::UnsupportedValue, span, "TOML date-times have no counterpart in a template")
-                        .with_help("write the value as a quoted string"),
+                    Diagnostic::error(
+                        Code::UnsupportedValue,
+                        span,
+                        "TOML date-times have no counterpart in a template",
+                    )
+                    .with_help("write the value as a quoted string"),
                 );
                 ExprKind::Null
             }

@@ -55,14 +55,30 @@ fn duplicates(t: &Template, diags: &mut Vec<Diagnostic>) {
             }
         }
     };
-    first_seen(diags, t.variables.iter().map(|v| (v.name.value.clone(), v.name.span)).collect(), Code::DuplicateVariable, "variable");
-    first_seen(diags, t.locals.iter().map(|l| (l.name.value.clone(), l.name.span)).collect(), Code::DuplicateLocal, "local");
+    first_seen(
+        diags,
+        t.variables.iter().map(|v| (v.name.value.clone(), v.name.span)).collect(),
+        Code::DuplicateVariable,
+        "variable",
+    );
+    first_seen(
+        diags,
+        t.locals.iter().map(|l| (l.name.value.clone(), l.name.span)).collect(),
+        Code::DuplicateLocal,
+        "local",
+    );
     first_seen(
         diags,
         // Legacy builders are named by `name` alone; HCL2 sources by type and name.
         t.sources
             .iter()
-            .map(|s| if t.is_legacy() { (s.name.value.clone(), s.name.span) } else { (format!("{}.{}", s.kind.value, s.name.value), s.name.span) })
+            .map(|s| {
+                if t.is_legacy() {
+                    (s.name.value.clone(), s.name.span)
+                } else {
+                    (format!("{}.{}", s.kind.value, s.name.value), s.name.span)
+                }
+            })
             .collect(),
         if t.is_legacy() { Code::DuplicateBuild } else { Code::DuplicateSource },
         if t.is_legacy() { "builder" } else { "source" },
@@ -85,8 +101,9 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
     let legacy = build.origin.is_legacy();
     if build.sources.is_empty() && !legacy {
         diags.push(
-            Diagnostic::error(Code::MissingSourceReference, build.span, "this build lists no source")
-                .with_help("add `sources = [\"source.TYPE.NAME\"]` or a nested `source \"source.TYPE.NAME\" { }` block"),
+            Diagnostic::error(Code::MissingSourceReference, build.span, "this build lists no source").with_help(
+                "add `sources = [\"source.TYPE.NAME\"]` or a nested `source \"source.TYPE.NAME\" { }` block",
+            ),
         );
     }
     let mut local = BuildSources { names: Vec::new() };
@@ -94,13 +111,18 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
     for use_ in &build.sources {
         let Some((kind, name)) = use_.target() else {
             diags.push(
-                Diagnostic::error(Code::InvalidSourceReference, use_.reference.span, format!("`{}` is not a source reference", use_.reference.value))
-                    .with_help("write `source.TYPE.NAME`, for example `source.null.example`"),
+                Diagnostic::error(
+                    Code::InvalidSourceReference,
+                    use_.reference.span,
+                    format!("`{}` is not a source reference", use_.reference.value),
+                )
+                .with_help("write `source.TYPE.NAME`, for example `source.null.example`"),
             );
             continue;
         };
         if !legacy && !t.sources.iter().any(|s| s.kind.value == kind && s.name.value == name) {
-            let known: Vec<String> = t.sources.iter().map(|s| format!("source.{}.{}", s.kind.value, s.name.value)).collect();
+            let known: Vec<String> =
+                t.sources.iter().map(|s| format!("source.{}.{}", s.kind.value, s.name.value)).collect();
             let wanted = format!("source.{kind}.{name}");
             let help = did_you_mean_help(&wanted, known.iter().map(String::as_str)).unwrap_or_else(|| {
                 if known.is_empty() {
@@ -110,7 +132,12 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
                 }
             });
             diags.push(
-                Diagnostic::error(Code::UnknownSource, use_.reference.span, format!("unknown source `{}`", use_.reference.value)).with_help(help),
+                Diagnostic::error(
+                    Code::UnknownSource,
+                    use_.reference.span,
+                    format!("unknown source `{}`", use_.reference.value),
+                )
+                .with_help(help),
             );
             // Keep the intended name so that `only`/`except` naming it do not report again.
             local.names.push(format!("{kind}.{name}"));
@@ -120,9 +147,15 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
         let short = if legacy { effective.to_string() } else { format!("{kind}.{effective}") };
         if let Some(first) = in_build.get(&short).filter(|_| !legacy) {
             diags.push(
-                Diagnostic::error(Code::DuplicateSourceInBuild, use_.span, format!("source `{short}` is used twice in this build"))
-                    .with_label(*first, "first used here")
-                    .with_help("remove one, or give one a different name with a nested `source` block and `name = \"...\"`"),
+                Diagnostic::error(
+                    Code::DuplicateSourceInBuild,
+                    use_.span,
+                    format!("source `{short}` is used twice in this build"),
+                )
+                .with_label(*first, "first used here")
+                .with_help(
+                    "remove one, or give one a different name with a nested `source` block and `name = \"...\"`",
+                ),
             );
             continue;
         }
@@ -152,7 +185,14 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
     }
 }
 
-fn check_filters(only: &[Spanned<String>], except: &[Spanned<String>], what: &str, sources: &BuildSources, legacy: bool, diags: &mut Vec<Diagnostic>) {
+fn check_filters(
+    only: &[Spanned<String>],
+    except: &[Spanned<String>],
+    what: &str,
+    sources: &BuildSources,
+    legacy: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let (Some(o), Some(e)) = (only.first(), except.first()) {
         diags.push(
             Diagnostic::error(Code::OnlyAndExcept, o.span, format!("a {what} may set `only` or `except`, not both"))
@@ -168,8 +208,12 @@ fn check_filters(only: &[Spanned<String>], except: &[Spanned<String>], what: &st
         let help = did_you_mean_help(&name.value, sources.names.iter().map(String::as_str))
             .unwrap_or_else(|| format!("this build's {noun}s are: {}", sources.names.join(", ")));
         diags.push(
-            Diagnostic::error(Code::UnknownOnlyExcept, name.span, format!("`{}` is not a {noun} of this build", name.value))
-                .with_help(help),
+            Diagnostic::error(
+                Code::UnknownOnlyExcept,
+                name.span,
+                format!("`{}` is not a {noun} of this build", name.value),
+            )
+            .with_help(help),
         );
     }
 }
@@ -179,13 +223,18 @@ fn check_provisioner(p: &Provisioner, sources: &BuildSources, legacy: bool, diag
     for o in &p.overrides {
         // Packer keys HCL overrides by the source's name; accept both `TYPE.NAME` and `NAME`.
         let target = &o.target.value;
-        let found = sources.names.iter().any(|n| n == target || n.rsplit_once('.').is_some_and(|(_, short)| short == target));
+        let found =
+            sources.names.iter().any(|n| n == target || n.rsplit_once('.').is_some_and(|(_, short)| short == target));
         if !found {
             let help = did_you_mean_help(target, sources.names.iter().map(String::as_str))
                 .unwrap_or_else(|| format!("this build's sources are: {}", sources.names.join(", ")));
             diags.push(
-                Diagnostic::error(Code::UnknownOverride, o.target.span, format!("`override` names `{target}`, which this build does not have"))
-                    .with_help(help),
+                Diagnostic::error(
+                    Code::UnknownOverride,
+                    o.target.span,
+                    format!("`override` names `{target}`, which this build does not have"),
+                )
+                .with_help(help),
             );
         }
     }

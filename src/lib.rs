@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diag;
 pub mod driver;
+pub mod eval;
 pub mod ir;
 pub mod source;
 pub mod syntax;

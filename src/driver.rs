@@ -5,11 +5,13 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic, did_you_mean_help};
+use crate::diag::{Code, Diagnostic};
+use crate::eval::{self, Inputs};
 use crate::ir::{self, Expr, ExprKind, Origin, Template};
 use crate::source::{FileId, SourceDb, Span, Vfs};
 use crate::syntax::{self, FileKind};
 use crate::validate;
+use crate::validate::exprs;
 
 /// Everything one command loaded, and what is wrong with it.
 #[derive(Debug, Default)]
@@ -119,7 +121,8 @@ fn load_file(vfs: &dyn Vfs, path: &str, s: &mut Session) {
     s.diagnostics.extend(parsed.diagnostics);
 }
 
-/// `forge validate`: syntax and block shapes, then (unless `syntax_only`) the whole-template checks.
+/// `forge validate`: syntax and block shapes, then (unless `syntax_only`) the whole-template
+/// checks and the evaluation of every variable, local and expression.
 pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Session {
     let mut s = load(vfs, paths);
     // Whole-template checks on a template that did not parse would only repeat the damage.
@@ -128,85 +131,107 @@ pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Sess
     }
     let found = validate::check(&s.template);
     s.diagnostics.extend(found);
-    check_var_flags(vfs, &mut s, opts);
+    let inputs = inputs(vfs, &mut s, paths, opts);
+    let env = eval::Env::new(&s.template, &inputs, vfs);
+    exprs::check(&env, &s.template);
+    s.diagnostics.extend(env.take_diagnostics());
     s
 }
 
-/// `-var` must be `NAME=VALUE` and name a declared variable; var-file keys should too.
-fn check_var_flags(vfs: &dyn Vfs, s: &mut Session, opts: &ValidateOptions) {
-    let declared: Vec<String> = s.template.variables.iter().map(|v| v.name.value.clone()).collect();
-    if !opts.vars.is_empty() {
-        let text: String = opts.vars.iter().map(|v| format!("-var {v}\n")).collect();
-        let file = s.db.add("<command line>", text);
-        let mut offset = 0;
-        for v in &opts.vars {
-            let start = offset + "-var ".len();
-            offset = start + v.len() + 1;
-            let Some((name, _)) = v.split_once('=') else {
-                s.diagnostics.push(
-                    Diagnostic::error(
-                        Code::WrongShape,
-                        Span::new(file, start..start + v.len()),
-                        format!("no `=` in `-var {v}`"),
-                    )
-                    .with_help("write `-var NAME=VALUE`"),
-                );
-                continue;
-            };
-            if !declared.iter().any(|d| d == name) {
-                let span = Span::new(file, start..start + name.len());
-                s.diagnostics.push(
-                    Diagnostic::error(
-                        Code::UndeclaredVariable,
-                        span,
-                        format!("`-var` sets `{name}`, which the template does not declare"),
-                    )
-                    .with_help(
-                        did_you_mean_help(name, declared.iter().map(String::as_str)).unwrap_or_else(|| {
-                            format!("declare it with `variable \"{name}\" {{}}` or remove the flag")
-                        }),
-                    ),
-                );
-            }
-        }
+/// Gathers what evaluation needs from outside the template: `-var`, var files, auto var
+/// files (folder input only, as Packer), the environment, `path.root` and `path.cwd`.
+pub fn inputs(vfs: &dyn Vfs, s: &mut Session, paths: &[String], opts: &ValidateOptions) -> Inputs {
+    let first = paths.first().map_or(".", String::as_str);
+    let folder = vfs.is_dir(Path::new(first));
+    let root = if folder {
+        Path::new(first).to_path_buf()
+    } else {
+        Path::new(first).parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let root = if root.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { root };
+    let mut inputs = Inputs {
+        path_root: root.clone(),
+        cwd: std::env::current_dir().unwrap_or_default(),
+        env: std::env::vars().collect(),
+        ..Inputs::default()
+    };
+    if folder {
+        let mut autos: Vec<String> = vfs
+            .read_dir(&root)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.to_str().map(str::to_string))
+            .filter(|p| {
+                let l = p.to_ascii_lowercase();
+                l.ends_with(".auto.pkrvars.hcl")
+                    || l.ends_with(".auto.pkrvars.json")
+                    || l.ends_with(".auto.pkrvars.toml")
+            })
+            .collect();
+        autos.sort();
+        inputs.auto_var_files = autos.iter().filter_map(|p| var_file(vfs, s, p)).collect();
     }
-    for path in &opts.var_files {
-        check_var_file(vfs, s, path, &declared);
-    }
+    inputs.var_files = opts.var_files.iter().filter_map(|p| var_file(vfs, s, p)).collect();
+    inputs.cli_vars = cli_vars(s, &opts.vars);
+    inputs
 }
 
-fn check_var_file(vfs: &dyn Vfs, s: &mut Session, path: &str, declared: &[String]) {
+/// `-var` flags, placed in a `<command line>` pseudo-file so diagnostics can point at them.
+fn cli_vars(s: &mut Session, vars: &[String]) -> Vec<eval::vars::CliVar> {
+    if vars.is_empty() {
+        return Vec::new();
+    }
+    let text: String = vars.iter().map(|v| format!("-var {v}\n")).collect();
+    let file = s.db.add("<command line>", text);
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for v in vars {
+        let start = offset + "-var ".len();
+        offset = start + v.len() + 1;
+        let Some((name, value)) = v.split_once('=') else {
+            s.diagnostics.push(
+                Diagnostic::error(
+                    Code::WrongShape,
+                    Span::new(file, start..start + v.len()),
+                    format!("no `=` in `-var {v}`"),
+                )
+                .with_help("write `-var NAME=VALUE`"),
+            );
+            continue;
+        };
+        let value_start = start + name.len() + 1;
+        out.push(eval::vars::CliVar {
+            name: name.to_string(),
+            value: value.to_string(),
+            name_span: Span::new(file, start..start + name.len()),
+            value_span: Span::new(file, value_start..value_start + value.len()),
+        });
+    }
+    out
+}
+
+fn var_file(vfs: &dyn Vfs, s: &mut Session, path: &str) -> Option<eval::vars::VarFile> {
     let text = match vfs.read_to_string(Path::new(path)) {
         Ok(t) => t,
         Err(e) => {
-            return s.error_without_file(path, format!("cannot read variable file `{path}`: {e}"), "check the path");
+            s.error_without_file(path, format!("cannot read variable file `{path}`: {e}"), "check the path");
+            return None;
         }
     };
     let file = s.db.add(path, text);
-    let keys = var_file_keys(&s.db, file, path, &mut s.diagnostics);
-    for key in keys {
-        if !declared.iter().any(|d| d == &key.value) {
-            s.diagnostics.push(
-                Diagnostic::warning(
-                    Code::UndeclaredVariable,
-                    key.span,
-                    format!("`{}` is set in a variable file but not declared", key.value),
-                )
-                .with_help_opt(did_you_mean_help(&key.value, declared.iter().map(String::as_str))),
-            );
-        }
-    }
+    let assignments = var_file_assignments(&s.db, file, path, &mut s.diagnostics);
+    Some(eval::vars::VarFile { file, assignments })
 }
 
-/// The names a variable file assigns, read in its own syntax.
-fn var_file_keys(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec<Diagnostic>) -> Vec<ir::Ident> {
+/// The assignments of a variable file, read in its own syntax.
+fn var_file_assignments(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec<Diagnostic>) -> Vec<ir::Attribute> {
     let text = &db.get(file).text;
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".toml") {
-        return syntax::toml::parse_var_file(file, text, diags).into_iter().map(|a| a.key).collect();
+        return syntax::toml::parse_var_file(file, text, diags);
     }
     if lower.ends_with(".json") {
-        return syntax::json::parse_var_file(file, text, diags).into_iter().map(|a| a.key).collect();
+        return syntax::json::parse_var_file(file, text, diags);
     }
     match syntax::hcl::parse_body(file, text) {
         Ok(body) => {
@@ -220,7 +245,7 @@ fn var_file_keys(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec<Diagno
                     .with_help("declare variables in the template; set their values here"),
                 );
             }
-            body.attributes.into_iter().map(|a| a.key).collect()
+            body.attributes
         }
         Err(d) => {
             diags.push(d);
@@ -233,8 +258,8 @@ fn var_file_keys(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec<Diagno
 // inspect
 
 /// `forge inspect` as Packer prints it: JSON mode for legacy templates, HCL2 mode otherwise.
-pub fn inspect(s: &Session) -> Vec<String> {
-    if s.template.is_legacy() { inspect_legacy(s) } else { inspect_hcl(&s.template) }
+pub fn inspect(s: &Session, env: &eval::Env<'_>) -> Vec<String> {
+    if s.template.is_legacy() { inspect_legacy(s) } else { inspect_hcl(&s.template, env) }
 }
 
 /// One machine-readable record of `inspect -machine-readable` (after the timestamp and target).
@@ -353,41 +378,31 @@ fn inspect_legacy(s: &Session) -> Vec<String> {
     out
 }
 
-fn inspect_hcl(t: &Template) -> Vec<String> {
+fn inspect_hcl(t: &Template, env: &eval::Env<'_>) -> Vec<String> {
+    let shown = |v: Option<eval::value::Value>| match v {
+        Some(v) if v.is_sensitive() => "<sensitive>".to_string(),
+        Some(v) if v.is_deferred() => "<unknown>".to_string(),
+        Some(v) => v.to_string_lossless().unwrap_or_else(|| eval::value::to_hcl(&v)),
+        None => "<unknown>".to_string(),
+    };
     let vars: String = sorted_variables(t)
         .iter()
-        .map(|v| {
-            let value = if is_sensitive(v) {
-                "<sensitive>".to_string()
-            } else {
-                v.default.as_ref().and_then(literal_value).unwrap_or_else(|| "<unknown>".into())
-            };
-            format!("var.{}: {}\n", v.name.value, go_quote(&value))
-        })
+        .map(|v| format!("var.{}: {}\n", v.name.value, go_quote(&shown(env.vars.get(&v.name.value).cloned()))))
         .collect();
     let mut locals: Vec<_> = t.locals.iter().collect();
     locals.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let locals: String = locals
         .iter()
-        .map(|l| {
-            let value = if l.sensitive {
-                "<sensitive>".into()
-            } else {
-                literal_value(&l.expr).unwrap_or_else(|| "<unknown>".into())
-            };
-            format!("local.{}: {}\n", l.name.value, go_quote(&value))
-        })
+        .map(|l| format!("local.{}: {}\n", l.name.value, go_quote(&shown(env.local(&l.name.value, l.name.span).ok()))))
         .collect();
     let mut builds = String::from("> builds:\n");
     for (i, b) in t.builds.iter().enumerate() {
         let name = b.name.as_ref().map_or_else(|| format!("<unnamed build {i}>"), |n| n.value.clone());
         builds.push_str(&format!("\n  > {name}:\n\n    sources:\n\n"));
         for src in &b.sources {
-            let shown = match (src.target(), &src.name) {
-                (Some((kind, _)), Some(n)) => format!("{kind}.{}", n.value),
-                (Some((kind, name)), None) => format!("{kind}.{name}"),
-                (None, _) => src.reference.value.clone(),
-            };
+            // Packer lists a renamed nested source under its original name.
+            let shown =
+                src.target().map_or_else(|| src.reference.value.clone(), |(kind, name)| format!("{kind}.{name}"));
             builds.push_str(&format!("      {shown}\n\n"));
         }
         builds.push_str("    provisioners:\n\n");
@@ -417,36 +432,6 @@ fn inspect_hcl(t: &Template) -> Vec<String> {
         format!("> input-variables:\n\n{vars}\n> local-variables:\n\n{locals}"),
         builds,
     ]
-}
-
-/// A literal expression rendered as Packer's inspect renders a value; `None` when it needs
-/// evaluation.
-fn literal_value(e: &Expr) -> Option<String> {
-    fn render(e: &Expr, depth: usize, top: bool) -> Option<String> {
-        let pad = "  ".repeat(depth + 1);
-        let close = "  ".repeat(depth);
-        Some(match &e.kind {
-            ExprKind::String(s) if top => s.clone(),
-            ExprKind::String(s) => format!("{s:?}"),
-            ExprKind::Number(n) => format!("{n}"),
-            ExprKind::Bool(b) => b.to_string(),
-            ExprKind::Null => "null".into(),
-            ExprKind::Tuple(items) => {
-                let inner: Option<Vec<String>> =
-                    items.iter().map(|x| render(x, depth + 1, false).map(|r| format!("{pad}{r},\n"))).collect();
-                format!("[\n{}{close}]", inner?.concat())
-            }
-            ExprKind::Object(items) => {
-                let inner: Option<Vec<String>> = items
-                    .iter()
-                    .map(|it| Some(format!("{pad}{:?} = {}\n", it.key.as_str()?, render(&it.value, depth + 1, false)?)))
-                    .collect();
-                format!("{{\n{}{close}}}", inner?.concat())
-            }
-            _ => return None,
-        })
-    }
-    render(e, 0, true)
 }
 
 /// Go's `%q`: a double-quoted string with Go escapes.

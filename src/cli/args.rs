@@ -28,6 +28,8 @@ pub enum Command {
     Validate(Validate),
     /// Show the variables, sources, builds, provisioners and post-processors of a template.
     Inspect(Inspect),
+    /// Evaluate expressions against a template's variables and locals.
+    Console(Console),
     /// Print forge's version.
     Version,
     /// Explain a diagnostic code (`forge explain F3005`).
@@ -85,6 +87,17 @@ pub struct Validate {
     /// Template files or folders.
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<String>,
+}
+
+/// `forge console`.
+#[derive(Debug, Args)]
+pub struct Console {
+    /// Variables.
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// The template file or folder (optional).
+    #[arg(value_name = "TEMPLATE")]
+    pub template: Option<String>,
 }
 
 /// `forge inspect`.

@@ -4,6 +4,7 @@
 //! [`driver`] results into text and exit codes (0 ok, 1 error, 3 `fmt -check`, 127 unknown command).
 
 mod args;
+mod console;
 mod machine;
 
 use std::io::{IsTerminal, Write};
@@ -44,6 +45,14 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
     let result = match cli.command {
         Command::Validate(a) => validate(&a, &ctx, out, err),
         Command::Inspect(a) => inspect(&a, &ctx, out, err),
+        Command::Console(a) => {
+            let opts = driver::ValidateOptions {
+                syntax_only: false,
+                vars: a.vars.vars.clone(),
+                var_files: a.vars.var_files.clone(),
+            };
+            console::run(a.template.as_deref(), &opts, out, err)
+        }
         Command::Version => writeln!(out, "forge v{}", env!("CARGO_PKG_VERSION")).map(|()| 0),
         Command::Explain { code } => explain(&code, out, err),
         Command::Other(words) => other_command(words.first().map_or("", String::as_str), err),
@@ -122,16 +131,17 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let s = driver::validate(
-        &RealFs,
-        std::slice::from_ref(&a.template),
-        &driver::ValidateOptions { syntax_only: true, ..Default::default() },
-    );
+    let paths = std::slice::from_ref(&a.template);
+    let opts =
+        driver::ValidateOptions { syntax_only: true, vars: a.vars.vars.clone(), var_files: a.vars.var_files.clone() };
+    let mut s = driver::validate(&RealFs, paths, &opts);
     if s.has_errors() {
         print_diagnostics(&s, ctx, out, err)?;
         return Ok(1);
     }
-    let sections = driver::inspect(&s);
+    let inputs = driver::inputs(&RealFs, &mut s, paths, &opts);
+    let env = crate::eval::Env::new(&s.template, &inputs, &RealFs);
+    let sections = driver::inspect(&s, &env);
     if ctx.machine_readable {
         for record in driver::inspect_records(&s) {
             let fields: Vec<&str> = record.iter().map(String::as_str).collect();
@@ -158,8 +168,8 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 }
 
 /// Packer commands that forge will provide but does not yet.
-const PACKER_COMMANDS: &[&str] = &["build", "console", "fix", "fmt", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "version", "explain"];
+const PACKER_COMMANDS: &[&str] = &["build", "fix", "fmt", "hcl2_upgrade", "init", "plugins"];
+const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "console", "version", "explain"];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

@@ -61,6 +61,30 @@ codes! {
         "A template file or folder could not be read, or a folder holds no template file. Check the path.";
     UndeclaredVariable = "F2001", "undeclared-variable",
         "A `-var` flag or a variable file sets a variable that no `variable` block declares. For `-var` this is an error (as in Packer); for a variable file a warning. Fix the name or declare the variable.";
+    UnknownReference = "F2002", "unknown-reference",
+        "An expression refers to a variable, local, attribute or name that does not exist (`var.nope`, `local.typo`, `foo.bar`). The help names the closest existing one. Packer renders an undefined `{{user}}` as an empty string; forge reports it.";
+    TypeMismatch = "F2003", "type-mismatch",
+        "A value of the wrong type is used: a list in a string template, a string where `+` needs a number, a condition that is not a bool, an index out of range.";
+    UnknownFunction = "F2004", "unknown-function",
+        "A call names a function that does not exist (or `env`, outside a variable default). The help names the closest function.";
+    WrongArgumentCount = "F2005", "wrong-argument-count",
+        "A function is called with too many or too few arguments.";
+    FunctionError = "F2006", "function-error",
+        "A function refused its arguments, for example `cidrsubnet` with a prefix that does not fit, or a file that cannot be read. The message says which argument and why.";
+    InvalidType = "F2007", "invalid-type",
+        "A variable's `type` is not a type expression. Types are string, number, bool, any, list(T), set(T), map(T), tuple([...]) and object({...}) with optional(T, default) attributes.";
+    InvalidVariableValue = "F2008", "invalid-variable-value",
+        "A variable's default or assigned value cannot be converted to its declared type, such as `\"abc\"` for a number.";
+    RequiredVariable = "F2009", "required-variable",
+        "A variable has no default and no value was given. Set it with `-var`, a var file, or `PKR_VAR_name`.";
+    InvalidDefault = "F2010", "invalid-default",
+        "A variable's default refers to something other than a literal or `env(\"NAME\")`. Defaults are read before anything else exists; compute derived values in locals.";
+    ValidationFailed = "F2011", "validation-failed",
+        "A variable's `validation` condition is false for its value. The message is the block's `error_message`; a label shows where the value came from.";
+    InvalidValidation = "F2012", "invalid-validation",
+        "A `validation` condition refers to something other than its own variable.";
+    LocalCycle = "F2013", "local-cycle",
+        "Locals refer to each other in a cycle, so none of them can be computed. The message names the whole cycle.";
     DuplicateVariable = "F3001", "duplicate-variable",
         "Two `variable` declarations (possibly in different files of a folder) have the same name. Rename or remove one.";
     DuplicateLocal = "F3002", "duplicate-local",

@@ -2,7 +2,353 @@
 //! the function library, producing values that are known, deferred or sensitive.
 //!
 //! Architecture Invariant: evaluation is synchronous and deterministic apart from the clock and
-//! files read through `Vfs`; it never starts a process or opens a socket.
+//! files read through `Vfs`; it never starts a process or opens a socket. The process
+//! environment arrives as data ([`Inputs::env`]), not through `std::env`.
 
+pub mod expr;
 pub mod functions;
+pub mod types;
 pub mod value;
+pub mod vars;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+pub use expr::{BuildCtx, Ctx, EvalError, eval};
+pub use vars::{Inputs, VarOrigin};
+
+use crate::diag::{Code, Diagnostic};
+use crate::eval::value::Value;
+use crate::ir::{Expr, ExprKind, Local, Template};
+use crate::source::{Span, Vfs};
+
+/// The evaluated top level of a template: variables, locals and the context functions need.
+pub struct Env<'t> {
+    /// Final variable values.
+    pub vars: BTreeMap<String, Value>,
+    /// Where each variable's value came from.
+    pub var_origins: BTreeMap<String, VarOrigin>,
+    /// `path.root`.
+    pub path_root: String,
+    /// `path.cwd`.
+    pub cwd: String,
+    locals: BTreeMap<String, &'t Local>,
+    local_state: RefCell<BTreeMap<String, LocalState>>,
+    stack: RefCell<Vec<String>>,
+    data: BTreeMap<String, BTreeMap<String, Value>>,
+    env: BTreeMap<String, String>,
+    start_time: SystemTime,
+    vfs: &'t dyn Vfs,
+    pub(crate) diags: RefCell<Vec<Diagnostic>>,
+}
+
+#[derive(Debug, Clone)]
+enum LocalState {
+    InProgress,
+    Done(Option<Value>),
+}
+
+impl<'t> Env<'t> {
+    /// Evaluates variables (with every error reported) and prepares locals, which are evaluated
+    /// on first use or by [`Env::eval_all_locals`].
+    pub fn new(t: &'t Template, inputs: &Inputs, vfs: &'t dyn Vfs) -> Env<'t> {
+        let mut env = Env {
+            vars: BTreeMap::new(),
+            var_origins: BTreeMap::new(),
+            path_root: inputs.path_root.to_string_lossy().replace('\\', "/"),
+            cwd: inputs.cwd.to_string_lossy().replace('\\', "/"),
+            locals: t.locals.iter().map(|l| (l.name.value.clone(), l)).collect(),
+            local_state: RefCell::new(BTreeMap::new()),
+            stack: RefCell::new(Vec::new()),
+            data: BTreeMap::new(),
+            env: inputs.env.clone(),
+            start_time: inputs.start_time,
+            vfs,
+            diags: RefCell::new(Vec::new()),
+        };
+        vars::resolve(&mut env, t, inputs);
+        env.data = data_placeholders(t, &env);
+        env
+    }
+
+    /// An environment where only `var.<name>` exists, for validation conditions.
+    pub fn scoped_to(&self, name: &str, value: &Value) -> Env<'t> {
+        Env {
+            vars: BTreeMap::from([(name.to_string(), value.clone())]),
+            var_origins: BTreeMap::new(),
+            path_root: self.path_root.clone(),
+            cwd: self.cwd.clone(),
+            locals: BTreeMap::new(),
+            local_state: RefCell::new(BTreeMap::new()),
+            stack: RefCell::new(Vec::new()),
+            data: BTreeMap::new(),
+            env: BTreeMap::new(),
+            start_time: self.start_time,
+            vfs: self.vfs,
+            diags: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Evaluates every local, so each error is reported once.
+    pub fn eval_all_locals(&self) {
+        for name in self.local_names() {
+            let span = self.locals.get(&name).map(|l| l.name.span);
+            if let Some(span) = span {
+                let _ = self.local(&name, span);
+            }
+        }
+    }
+
+    /// Records a diagnostic.
+    pub fn report(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    /// Records an evaluation error (already-reported ones are dropped).
+    pub fn report_error(&self, e: EvalError) {
+        if let EvalError::Diag(d) = e {
+            self.report(*d);
+        }
+    }
+
+    /// Takes the diagnostics found so far.
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.diags.borrow_mut())
+    }
+
+    /// Names of all locals, sorted.
+    pub fn local_names(&self) -> Vec<String> {
+        self.locals.keys().cloned().collect()
+    }
+
+    /// Whether a local exists.
+    pub fn has_local(&self, name: &str) -> bool {
+        self.locals.contains_key(name)
+    }
+
+    /// The value of a local, evaluating it (and what it needs) on first use.
+    ///
+    /// # Errors
+    /// `Reported` when the local failed; its error was recorded once.
+    pub fn local(&self, name: &str, _used_at: Span) -> Result<Value, EvalError> {
+        let state = self.local_state.borrow().get(name).cloned();
+        if let Some(state) = state {
+            return match state {
+                LocalState::Done(Some(v)) => Ok(v),
+                LocalState::Done(None) => Err(EvalError::Reported),
+                LocalState::InProgress => {
+                    self.report_cycle(name);
+                    Err(EvalError::Reported)
+                }
+            };
+        }
+        let Some(local) = self.locals.get(name).copied() else {
+            return Err(EvalError::Reported);
+        };
+        self.local_state.borrow_mut().insert(name.to_string(), LocalState::InProgress);
+        self.stack.borrow_mut().push(name.to_string());
+        let result = eval(self, &Ctx::default(), &local.expr);
+        self.stack.borrow_mut().pop();
+        let value = match result {
+            Ok(v) => Some(v.mark(local.sensitive)),
+            Err(e) => {
+                self.report_error(e);
+                None
+            }
+        };
+        // A cycle may have marked this local failed while it was in progress.
+        let failed = matches!(self.local_state.borrow().get(name), Some(LocalState::Done(None)));
+        let value = if failed { None } else { value };
+        self.local_state.borrow_mut().insert(name.to_string(), LocalState::Done(value.clone()));
+        value.ok_or(EvalError::Reported)
+    }
+
+    /// One diagnostic for a whole cycle, with a label on each member.
+    fn report_cycle(&self, name: &str) {
+        let stack = self.stack.borrow().clone();
+        let start = stack.iter().position(|n| n == name).unwrap_or(0);
+        let members = &stack[start..];
+        let path: Vec<String> =
+            members.iter().chain(std::iter::once(&name.to_string())).map(|n| format!("local.{n}")).collect();
+        let Some(first) = self.locals.get(name) else { return };
+        let mut d = Diagnostic::error(
+            Code::LocalCycle,
+            first.name.span,
+            format!("locals depend on each other in a cycle: {}", path.join(" → ")),
+        )
+        .with_label_message("part of the cycle")
+        .with_help("break the cycle: one of these locals must not refer (directly or indirectly) to the others");
+        for m in members.iter().filter(|m| *m != name) {
+            if let Some(l) = self.locals.get(m) {
+                d = d.with_label(l.name.span, "part of the cycle");
+            }
+        }
+        self.report(d);
+        let mut state = self.local_state.borrow_mut();
+        for m in members {
+            state.insert(m.clone(), LocalState::Done(None));
+        }
+    }
+
+    /// `data.TYPE.NAME` objects known before the build (the rest are deferred).
+    pub fn data_object(&self) -> BTreeMap<String, Value> {
+        self.data.iter().map(|(k, v)| (k.clone(), Value::map(v.clone()))).collect()
+    }
+
+    /// An environment variable of the process that runs forge.
+    pub fn getenv(&self, name: &str) -> Option<String> {
+        self.env.get(name).cloned()
+    }
+
+    /// The context handed to functions.
+    pub fn fn_context<'a>(&'a self, ctx: &'a Ctx) -> functions::Context<'a> {
+        functions::Context {
+            base_dir: Path::new(&self.path_root),
+            cwd: Path::new(&self.cwd),
+            start_time: self.start_time,
+            vfs: self.vfs,
+            build: ctx.build.as_ref().map(|b| (b.full_name.as_str(), b.builder_type.as_str())),
+        }
+    }
+
+    /// Evaluates an expression and records its error, if any.
+    pub fn eval_reporting(&self, ctx: &Ctx, e: &Expr) -> Option<Value> {
+        match eval(self, ctx, e) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                self.report_error(err);
+                None
+            }
+        }
+    }
+}
+
+/// Data sources: `data.TYPE.NAME` is known for `null` (its `output` is its `input`) and
+/// deferred for the others until the build evaluates them.
+fn data_placeholders(t: &Template, env: &Env<'_>) -> BTreeMap<String, BTreeMap<String, Value>> {
+    let mut by_type: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+    for d in &t.data {
+        let value = if d.kind.value == "null" {
+            let input = d
+                .body
+                .attribute("input")
+                .and_then(|a| env.eval_reporting(&Ctx::default(), &a.value))
+                .unwrap_or_else(Value::null);
+            Value::map(BTreeMap::from([("input".to_string(), input.clone()), ("output".to_string(), input)]))
+        } else {
+            Value::deferred(format!("data.{}.{}", d.kind.value, d.name.value))
+        };
+        by_type.entry(d.kind.value.clone()).or_default().insert(d.name.value.clone(), value);
+    }
+    by_type
+}
+
+/// The value of a literal expression (no references, no calls), for defaults that must be literal.
+pub fn literal(e: &Expr) -> Option<Value> {
+    Some(match &e.kind {
+        ExprKind::Null => Value::null(),
+        ExprKind::Bool(b) => Value::bool(*b),
+        ExprKind::Number(n) => Value::number(*n),
+        ExprKind::String(s) => Value::string(s.clone()),
+        ExprKind::Unary(crate::ir::UnaryOp::Neg, inner) => Value::number(-literal(inner)?.as_number()?),
+        ExprKind::Tuple(items) => Value::list(items.iter().map(literal).collect::<Option<_>>()?),
+        ExprKind::Object(items) => Value::map(
+            items
+                .iter()
+                .map(|it| Some((literal(&it.key)?.to_string_lossless()?, literal(&it.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+/// `templatefile(path, vars)`: renders a file as a string template with only `vars` in scope.
+pub(crate) fn templatefile(env: &Env<'_>, ctx: &Ctx, call: &Expr, args: &[Expr]) -> Result<Value, EvalError> {
+    let [path_e, vars_e] = args else {
+        return Err(EvalError::from(Diagnostic::error(
+            Code::WrongArgumentCount,
+            call.span,
+            format!("`templatefile` takes 2 arguments, not {}", args.len()),
+        )));
+    };
+    let path = eval(env, ctx, path_e)?;
+    let vars = eval(env, ctx, vars_e)?;
+    if path.is_deferred() || vars.is_deferred() {
+        return Ok(Value::deferred("templatefile(…)"));
+    }
+    let Some(p) = path.as_str() else {
+        return Err(EvalError::from(Diagnostic::error(
+            Code::FunctionError,
+            path_e.span,
+            "`templatefile`: the path must be a string",
+        )));
+    };
+    let Some(bindings) = vars.as_map() else {
+        return Err(EvalError::from(Diagnostic::error(
+            Code::FunctionError,
+            vars_e.span,
+            "`templatefile`: the variables must be an object",
+        )));
+    };
+    let full: PathBuf = if Path::new(p).is_absolute() { PathBuf::from(p) } else { Path::new(&env.path_root).join(p) };
+    let text = env.vfs.read_to_string(&full).map_err(|e| {
+        EvalError::from(Diagnostic::error(
+            Code::FunctionError,
+            path_e.span,
+            format!("`templatefile`: cannot read `{}`: {e}", full.display()),
+        ))
+    })?;
+    let map = crate::syntax::spanmap::SpanMap::identity(path_e.span.file, path_e.span.start as usize);
+    let parsed = crate::syntax::hcl::parse_string_template(path_e.span.file, "", &text, &map).map_err(|d| {
+        EvalError::from(Diagnostic::error(
+            Code::FunctionError,
+            path_e.span,
+            format!("`templatefile`: `{p}` is not a valid template: {}", d.message),
+        ))
+    })?;
+    if contains_call(&parsed, "templatefile") {
+        return Err(EvalError::from(Diagnostic::error(
+            Code::FunctionError,
+            path_e.span,
+            "`templatefile` may not call itself from a template file",
+        )));
+    }
+    // Spans inside the file point at the call: the file is not in the source database.
+    let inner = Ctx { bindings: bindings.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), ..Ctx::default() };
+    eval(env, &inner, &respan(parsed, path_e.span)).map(|v| {
+        let s = v.to_string_lossless().map_or(v.clone(), Value::string);
+        s.mark(v.sensitive)
+    })
+}
+
+fn contains_call(e: &Expr, name: &str) -> bool {
+    crate::ir::dump::expr(e).contains(&format!("{name}("))
+}
+
+fn respan(mut e: Expr, span: Span) -> Expr {
+    e.span = span;
+    match &mut e.kind {
+        ExprKind::Template(parts) => {
+            for p in parts {
+                if let crate::ir::TemplatePart::Interpolation(x) = p {
+                    *x = respan(x.clone(), span);
+                }
+            }
+        }
+        ExprKind::Call { args, name, .. } => {
+            name.span = span;
+            for a in args {
+                *a = respan(a.clone(), span);
+            }
+        }
+        ExprKind::GetAttr(inner, id) => {
+            id.span = span;
+            **inner = respan((**inner).clone(), span);
+        }
+        ExprKind::Variable(id) => id.span = span,
+        _ => {}
+    }
+    e
+}

@@ -24,6 +24,16 @@ pub fn parse_body(file: FileId, text: &str) -> Result<ir::Body, Diagnostic> {
     Ok(lower.body(&body, Span::new(file, 0..text.len())))
 }
 
+/// Parses one expression (a `console` line).
+///
+/// # Errors
+/// The syntax error hcl-edit found.
+pub fn parse_expression(file: FileId, text: &str) -> Result<Expr, Diagnostic> {
+    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| syntax_error(file, text, &e, 0))?;
+    let lower = Lower { file, text, base: 0 };
+    Ok(lower.expr(&expr, Span::new(file, 0..text.len())))
+}
+
 /// Parses a string template (the content of an HCL-JSON or TOML string) into an expression.
 ///
 /// `raw` is the string as written between its quotes, starting at byte `base` of the file;

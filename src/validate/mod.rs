@@ -10,6 +10,8 @@ use crate::diag::{Code, Diagnostic, did_you_mean_help};
 use crate::ir::{Build, PostProcessor, Provisioner, Spanned, Template};
 use crate::source::Span;
 
+pub mod exprs;
+
 /// Every structural problem of a template.
 pub fn check(t: &Template) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

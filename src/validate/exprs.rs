@@ -1,0 +1,127 @@
+//! Evaluates every expression of a template once, in the context it will run in, so that an
+//! undefined reference, an unknown function or a type error is found before any build starts.
+//! Run-time values (`build.Host`, `{{ .Path }}`, data sources) evaluate to deferred values.
+
+use std::collections::BTreeMap;
+
+use crate::eval::value::Value;
+use crate::eval::{BuildCtx, Ctx, Env, eval, expr};
+use crate::ir::{Block, Body, Build, Template};
+
+/// Checks every local, data source, source, provisioner and post-processor body.
+pub fn check(env: &Env<'_>, t: &Template) {
+    env.eval_all_locals();
+    for d in &t.data {
+        body(env, &Ctx::default(), &d.body);
+    }
+    for s in &t.sources {
+        let ctx = Ctx { source: Some((s.kind.value.clone(), s.name.value.clone())), ..Ctx::default() };
+        body(env, &ctx, &s.body);
+    }
+    for b in &t.builds {
+        build(env, t, b);
+    }
+}
+
+fn build(env: &Env<'_>, t: &Template, b: &Build) {
+    // Provisioners and post-processors are checked once per build, in the context of its first
+    // source: their errors do not depend on which source runs them.
+    let first = b.sources.iter().find_map(|u| {
+        let (kind, name) = u.target()?;
+        let local = u.name.as_ref().map_or(name, |n| n.value.as_str());
+        Some((kind.to_string(), local.to_string()))
+    });
+    let full_name = match (&first, b.origin.is_legacy(), &b.name) {
+        (Some((_, n)), true, _) => n.clone(),
+        (Some((k, n)), false, Some(bn)) => format!("{}.{k}.{n}", bn.value),
+        (Some((k, n)), false, None) => format!("{k}.{n}"),
+        (None, _, _) => String::new(),
+    };
+    let ctx = Ctx {
+        source: first.clone(),
+        build: Some(BuildCtx {
+            name: b.name.as_ref().map(|n| n.value.clone()),
+            full_name,
+            builder_type: first.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+        }),
+        ..Ctx::default()
+    };
+    for u in &b.sources {
+        let src_ctx = Ctx { source: u.target().map(|(k, n)| (k.to_string(), n.to_string())), ..Ctx::default() };
+        body(env, &src_ctx, &u.body);
+    }
+    for p in b.provisioners.iter().chain(&b.error_cleanup) {
+        body(env, &ctx, &p.body);
+        for e in [&p.pause_before, &p.timeout, &p.max_retries].into_iter().flatten() {
+            let _ = env.eval_reporting(&ctx, e);
+        }
+        for o in &p.overrides {
+            body(env, &ctx, &o.body);
+        }
+    }
+    for chain in &b.post_processors {
+        for pp in &chain.steps {
+            body(env, &ctx, &pp.body);
+            if let Some(k) = &pp.keep_input_artifact {
+                let _ = env.eval_reporting(&ctx, k);
+            }
+        }
+    }
+    for d in &b.dynamic {
+        dynamic(env, &ctx, d);
+    }
+    let _ = t;
+}
+
+fn body(env: &Env<'_>, ctx: &Ctx, b: &Body) {
+    for a in &b.attributes {
+        let _ = env.eval_reporting(ctx, &a.value);
+    }
+    for blk in &b.blocks {
+        if blk.kind.value == "dynamic" {
+            dynamic(env, ctx, blk);
+        } else {
+            body(env, ctx, &blk.body);
+        }
+    }
+}
+
+/// `dynamic "x" { for_each = …, iterator = it, content { … } }`: the content is checked with
+/// the iterator bound to the first element (or to a deferred value).
+fn dynamic(env: &Env<'_>, ctx: &Ctx, blk: &Block) {
+    let iterator = blk
+        .body
+        .attribute("iterator")
+        .and_then(|a| a.value.as_traversal().map(|t| t.0))
+        .or_else(|| blk.labels.first().map(|l| l.value.clone()))
+        .unwrap_or_default();
+    let mut element = Value::map(BTreeMap::from([
+        ("key".to_string(), Value::deferred("each key")),
+        ("value".to_string(), Value::deferred("each value")),
+    ]));
+    if let Some(fe) = blk.body.attribute("for_each") {
+        if let Some(coll) = env.eval_reporting(ctx, &fe.value) {
+            match expr::iterate(&coll, fe.value.span) {
+                Ok(pairs) => {
+                    if let Some((k, v)) = pairs.into_iter().next() {
+                        element = Value::map(BTreeMap::from([("key".to_string(), k), ("value".to_string(), v)]));
+                    }
+                }
+                Err(e) => env.report_error(e),
+            }
+        }
+    }
+    let mut inner = ctx.clone();
+    inner.bindings.push((iterator, element));
+    for a in &blk.body.attributes {
+        if !matches!(a.key.value.as_str(), "for_each" | "iterator" | "labels") {
+            let _ = eval(env, &inner, &a.value).map_err(|e| env.report_error(e));
+        }
+        if a.key.value == "labels" {
+            let _ = env.eval_reporting(&inner, &a.value);
+        }
+    }
+    for content in blk.body.blocks.iter().filter(|b| b.kind.value == "content") {
+        body(env, &inner, &content.body);
+    }
+}

@@ -5,6 +5,7 @@
 //! `validate` (structural checks), `driver` (one function per command) and `cli`.
 
 pub mod cli;
+pub mod component;
 pub mod diag;
 pub mod driver;
 pub mod eval;

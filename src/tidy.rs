@@ -4,8 +4,17 @@
 use std::path::{Path, PathBuf};
 
 /// Layer of each top-level module; a module may import only from lower layers.
-const LAYERS: &[(&str, u8)] =
-    &[("source", 0), ("diag", 1), ("ir", 2), ("syntax", 3), ("eval", 4), ("validate", 5), ("driver", 7), ("cli", 8)];
+const LAYERS: &[(&str, u8)] = &[
+    ("source", 0),
+    ("diag", 1),
+    ("ir", 2),
+    ("syntax", 3),
+    ("eval", 4),
+    ("component", 5),
+    ("validate", 6),
+    ("driver", 7),
+    ("cli", 8),
+];
 
 fn layer(module: &str) -> Option<u8> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)

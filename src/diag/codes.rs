@@ -115,6 +115,20 @@ codes! {
         "A source reference is not of the form `source.TYPE.NAME` (or `TYPE.NAME`).";
     DuplicateBlock = "F3015", "duplicate-block",
         "A block that may appear once appears twice (for example `error-cleanup-provisioner` in one build, or two `packer` blocks with `required_version`).";
+    UnknownArgument = "F3016", "unknown-argument",
+        "A component's body sets an argument the component does not have. The help names the closest argument; `forge schema KIND TYPE` lists them all.";
+    MissingArgument = "F3017", "missing-argument",
+        "A component needs an argument that is not set (`target` of the `file` builder, `ami_name` of `amazon-ebs`), or one of two alternatives.";
+    ConflictingArguments = "F3018", "conflicting-arguments",
+        "Two arguments that exclude each other are both set, such as `source` and `content` of the `file` builder, or `inline` and `script` of `shell`.";
+    InvalidComponentValue = "F3019", "invalid-component-value",
+        "An argument has a value the component refuses: a malformed duration, an unknown checksum type, an AMI name with forbidden characters.";
+    FileNotFound = "F3020", "file-not-found",
+        "A local file that a component needs (a `shell` script, a `file` provisioner source) does not exist. Paths are relative to the template's folder; set `generated = true` when an earlier step creates the file.";
+    PluginComponent = "F3021", "plugin-component",
+        "The component type exists in Packer as a plugin (vsphere-iso, azure-arm, docker, qemu, ansible…) but is not built into forge.";
+    UnknownComponentType = "F3022", "unknown-component-type",
+        "No builder, provisioner, post-processor or data source of this type exists. The help names the closest one.";
 }
 
 #[cfg(test)]

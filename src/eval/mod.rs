@@ -197,6 +197,11 @@ impl<'t> Env<'t> {
         self.data.iter().map(|(k, v)| (k.clone(), Value::map(v.clone()))).collect()
     }
 
+    /// The file system evaluation reads through.
+    pub fn vfs(&self) -> &'t dyn Vfs {
+        self.vfs
+    }
+
     /// An environment variable of the process that runs forge.
     pub fn getenv(&self, name: &str) -> Option<String> {
         self.env.get(name).cloned()

@@ -4,19 +4,21 @@
 
 use std::collections::BTreeMap;
 
+use crate::component::node;
+use crate::component::registry::{self, ComponentKind};
 use crate::eval::value::Value;
 use crate::eval::{BuildCtx, Ctx, Env, eval, expr};
-use crate::ir::{Block, Body, Build, Template};
+use crate::ir::{Block, Body, Build, Ident, Template};
 
 /// Checks every local, data source, source, provisioner and post-processor body.
 pub fn check(env: &Env<'_>, t: &Template) {
     env.eval_all_locals();
     for d in &t.data {
-        body(env, &Ctx::default(), &d.body);
+        component(env, &Ctx::default(), ComponentKind::DataSource, &d.kind, &d.body);
     }
     for s in &t.sources {
         let ctx = Ctx { source: Some((s.kind.value.clone(), s.name.value.clone())), ..Ctx::default() };
-        body(env, &ctx, &s.body);
+        component(env, &ctx, ComponentKind::Builder, &s.kind, &s.body);
     }
     for b in &t.builds {
         build(env, t, b);
@@ -47,21 +49,27 @@ fn build(env: &Env<'_>, t: &Template, b: &Build) {
         ..Ctx::default()
     };
     for u in &b.sources {
-        let src_ctx = Ctx { source: u.target().map(|(k, n)| (k.to_string(), n.to_string())), ..Ctx::default() };
-        body(env, &src_ctx, &u.body);
+        // A nested `source` block may add to (and, in forge, override) the top-level source:
+        // the merged body is what gets checked.
+        if u.body.attributes.is_empty() && u.body.blocks.is_empty() {
+            continue;
+        }
+        let Some((kind, name)) = u.target() else { continue };
+        let Some(top) = t.sources.iter().find(|s| s.kind.value == kind && s.name.value == name) else { continue };
+        let src_ctx = Ctx { source: Some((kind.to_string(), name.to_string())), ..Ctx::default() };
+        let merged = merge(&top.body, &u.body);
+        component(env, &src_ctx, ComponentKind::Builder, &top.kind, &merged);
     }
     for p in b.provisioners.iter().chain(&b.error_cleanup) {
-        body(env, &ctx, &p.body);
-        for e in [&p.pause_before, &p.timeout, &p.max_retries].into_iter().flatten() {
-            let _ = env.eval_reporting(&ctx, e);
-        }
+        component(env, &ctx, ComponentKind::Provisioner, &p.kind, &p.body);
+        meta_arguments(env, &ctx, p);
         for o in &p.overrides {
             body(env, &ctx, &o.body);
         }
     }
     for chain in &b.post_processors {
         for pp in &chain.steps {
-            body(env, &ctx, &pp.body);
+            component(env, &ctx, ComponentKind::PostProcessor, &pp.kind, &pp.body);
             if let Some(k) = &pp.keep_input_artifact {
                 let _ = env.eval_reporting(&ctx, k);
             }
@@ -71,6 +79,65 @@ fn build(env: &Env<'_>, t: &Template, b: &Build) {
         dynamic(env, &ctx, d);
     }
     let _ = t;
+}
+
+/// `pause_before` and `timeout` must be durations, `max_retries` a whole number.
+fn meta_arguments(env: &Env<'_>, ctx: &Ctx, p: &crate::ir::Provisioner) {
+    for (key, e) in [("pause_before", &p.pause_before), ("timeout", &p.timeout)] {
+        let Some(e) = e else { continue };
+        let Some(v) = env.eval_reporting(ctx, e) else { continue };
+        if v.is_deferred() {
+            continue;
+        }
+        let ok = v.as_str().is_some_and(|s| crate::component::prepare::parse_duration(s).is_some());
+        if !ok {
+            env.report(
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::InvalidComponentValue,
+                    e.span,
+                    format!("`{key}` is not a duration: {v}"),
+                )
+                .with_help("write a duration such as `30s`, `5m` or `1h30m`"),
+            );
+        }
+    }
+    if let Some(e) = &p.max_retries {
+        if let Some(v) = env.eval_reporting(ctx, e) {
+            if !v.is_deferred() && !v.to_number().is_some_and(|n| n >= 0.0 && n.fract() == 0.0) {
+                env.report(
+                    crate::diag::Diagnostic::error(
+                        crate::diag::Code::InvalidComponentValue,
+                        e.span,
+                        format!("`max_retries` must be a whole number, not {v}"),
+                    )
+                    .with_help("write how many times to retry, for example `max_retries = 3`"),
+                );
+            }
+        }
+    }
+}
+
+/// Evaluates a component's body and checks it against the component's declaration.
+fn component(env: &Env<'_>, ctx: &Ctx, kind: ComponentKind, name: &Ident, b: &Body) {
+    let n = node::from_body(env, ctx, b);
+    let base = std::path::PathBuf::from(&env.path_root);
+    for d in registry::check_body(kind, &name.value, name.span, &n, &base, env.vfs()) {
+        env.report(d);
+    }
+    for blk in b.blocks.iter().filter(|blk| blk.kind.value == "dynamic") {
+        dynamic(env, ctx, blk);
+    }
+}
+
+/// The top-level body with the nested block's attributes added or replacing.
+fn merge(top: &Body, nested: &Body) -> Body {
+    let mut out = top.clone();
+    for a in &nested.attributes {
+        out.attributes.retain(|x| x.key.value != a.key.value);
+        out.attributes.push(a.clone());
+    }
+    out.blocks.extend(nested.blocks.iter().cloned());
+    out
 }
 
 fn body(env: &Env<'_>, ctx: &Ctx, b: &Body) {

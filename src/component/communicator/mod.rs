@@ -1,0 +1,5 @@
+//! Communicators: how forge reaches the machine being built. Their arguments sit in the
+//! builder's body, so builders flatten [`ssh::Config`] into their own configuration.
+
+pub mod none;
+pub mod ssh;

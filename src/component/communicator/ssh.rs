@@ -1,0 +1,206 @@
+//! The SSH communicator's arguments (Packer SDK `communicator.SSH`).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::component::prepare::PrepareCtx;
+
+/// Connection settings for the SSH communicator.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct Config {
+    /// `ssh` (default), `none`, `winrm`, `docker`: how to reach the machine.
+    pub communicator: Option<String>,
+    /// How long to wait after the machine is up before connecting, e.g. `30s`.
+    pub pause_before_connecting: Option<String>,
+    /// The address to connect to; builders provide one, this overrides it.
+    pub ssh_host: Option<String>,
+    /// The port to connect to.
+    #[schemars(default = "default_port")]
+    pub ssh_port: Option<u16>,
+    /// The user to log in as.
+    pub ssh_username: Option<String>,
+    /// A password to log in with.
+    pub ssh_password: Option<String>,
+    /// A private key file (OpenSSH or PEM; `~` is expanded).
+    pub ssh_private_key_file: Option<String>,
+    /// A certificate signed for the private key.
+    pub ssh_certificate_file: Option<String>,
+    /// An existing cloud key pair to use instead of a temporary one.
+    pub ssh_keypair_name: Option<String>,
+    /// The name of the temporary key pair.
+    pub temporary_key_pair_name: Option<String>,
+    /// `rsa` or `ed25519`.
+    pub temporary_key_pair_type: Option<String>,
+    /// The size of a temporary RSA key.
+    pub temporary_key_pair_bits: Option<u32>,
+    /// Authenticate with the local SSH agent.
+    pub ssh_agent_auth: Option<bool>,
+    /// Do not forward the SSH agent.
+    pub ssh_disable_agent_forwarding: Option<bool>,
+    /// How long to keep trying to connect.
+    #[schemars(default = "default_timeout")]
+    pub ssh_timeout: Option<String>,
+    /// Legacy name of `ssh_timeout`.
+    pub ssh_wait_timeout: Option<String>,
+    /// How many handshakes to try.
+    pub ssh_handshake_attempts: Option<u32>,
+    /// Ask for a pseudo-terminal.
+    pub ssh_pty: Option<bool>,
+    /// Interval between keep-alive messages (`5s`; negative disables).
+    pub ssh_keep_alive_interval: Option<String>,
+    /// Fail a read or write that takes longer than this.
+    pub ssh_read_write_timeout: Option<String>,
+    /// `scp` (default) or `sftp`.
+    pub ssh_file_transfer_method: Option<String>,
+    /// A bastion host to connect through.
+    pub ssh_bastion_host: Option<String>,
+    /// The bastion's port.
+    pub ssh_bastion_port: Option<u16>,
+    /// The bastion user.
+    pub ssh_bastion_username: Option<String>,
+    /// The bastion password.
+    pub ssh_bastion_password: Option<String>,
+    /// The bastion private key file (defaults to `ssh_private_key_file`).
+    pub ssh_bastion_private_key_file: Option<String>,
+    /// The bastion certificate file.
+    pub ssh_bastion_certificate_file: Option<String>,
+    /// Authenticate to the bastion with the SSH agent.
+    pub ssh_bastion_agent_auth: Option<bool>,
+    /// Keyboard-interactive authentication on the bastion.
+    pub ssh_bastion_interactive: Option<bool>,
+    /// A SOCKS proxy to connect through.
+    pub ssh_proxy_host: Option<String>,
+    /// The proxy's port.
+    pub ssh_proxy_port: Option<u16>,
+    /// The proxy user.
+    pub ssh_proxy_username: Option<String>,
+    /// The proxy password.
+    pub ssh_proxy_password: Option<String>,
+    /// Allowed ciphers.
+    pub ssh_ciphers: Option<Vec<String>>,
+    /// Allowed key exchange algorithms.
+    pub ssh_key_exchange_algorithms: Option<Vec<String>>,
+    /// Remove the temporary key from `authorized_keys` at the end.
+    pub ssh_clear_authorized_keys: Option<bool>,
+    /// Local port forwards, `port:host:hostport`.
+    pub ssh_local_tunnels: Option<Vec<String>>,
+    /// Remote port forwards.
+    pub ssh_remote_tunnels: Option<Vec<String>>,
+    /// Which address of a cloud instance to use: `public_ip`, `private_ip`, `public_dns`, `private_dns`.
+    pub ssh_interface: Option<String>,
+    /// `ipv4` or `ipv6`.
+    pub ssh_ip_version: Option<String>,
+    /// WinRM user (accepted; forge has no WinRM communicator).
+    pub winrm_username: Option<String>,
+    /// WinRM password.
+    pub winrm_password: Option<String>,
+}
+
+fn default_port() -> u16 {
+    22
+}
+
+fn default_timeout() -> String {
+    "5m".into()
+}
+
+impl Config {
+    /// The communicator type, `ssh` unless set.
+    pub fn kind(&self) -> &str {
+        self.communicator.as_deref().unwrap_or("ssh")
+    }
+
+    /// Packer's rules for the SSH arguments, given whether the builder supplies the host and a key.
+    pub fn check(&self, cx: &mut PrepareCtx<'_>, builder_provides_host: bool, builder_provides_key: bool) {
+        cx.one_of_values("communicator", &["ssh", "none", "winrm", "docker", "dockerWindowsContainer"]);
+        cx.duration("pause_before_connecting");
+        for key in ["ssh_timeout", "ssh_wait_timeout", "ssh_keep_alive_interval", "ssh_read_write_timeout"] {
+            cx.duration(key);
+        }
+        cx.one_of_values("ssh_file_transfer_method", &["scp", "sftp"]);
+        cx.one_of_values("temporary_key_pair_type", &["rsa", "ed25519"]);
+        cx.one_of_values("ssh_interface", &["public_ip", "private_ip", "public_dns", "private_dns", ""]);
+        match self.kind() {
+            "ssh" => {}
+            "winrm" | "docker" | "dockerWindowsContainer" => {
+                let kind = self.kind().to_string();
+                cx.error(
+                    "communicator",
+                    format!("the `{kind}` communicator is not built into forge"),
+                    "use `ssh` or `none`",
+                );
+                return;
+            }
+            _ => return,
+        }
+        if !cx.node.has("ssh_username") {
+            cx.diags.push(
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::MissingArgument,
+                    cx.header,
+                    "missing required argument `ssh_username`",
+                )
+                .with_help("the SSH communicator needs `ssh_username` (some builders used to default it to \"root\")"),
+            );
+        }
+        if !builder_provides_host && !cx.node.has("ssh_host") {
+            cx.diags.push(
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::MissingArgument,
+                    cx.header,
+                    "missing required argument `ssh_host`",
+                )
+                .with_help("this builder does not create a machine: say which one to connect to with `ssh_host`"),
+            );
+        }
+        cx.at_most_one(&["ssh_agent_auth", "ssh_password", "ssh_private_key_file"]);
+        let has_auth = ["ssh_agent_auth", "ssh_password", "ssh_private_key_file"].iter().any(|k| cx.node.has(k));
+        if !builder_provides_key && !has_auth {
+            cx.diags.push(
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::MissingArgument,
+                    cx.header,
+                    "no SSH authentication method is set",
+                )
+                .with_help("set one of `ssh_password`, `ssh_private_key_file` or `ssh_agent_auth = true`"),
+            );
+        }
+        if cx.node.has("ssh_certificate_file") && !cx.node.has("ssh_private_key_file") {
+            cx.error(
+                "ssh_certificate_file",
+                "`ssh_certificate_file` needs `ssh_private_key_file`",
+                "set the private key the certificate was signed for",
+            );
+        }
+        if cx.node.has("ssh_bastion_host") {
+            cx.at_most_one(&["ssh_bastion_host", "ssh_proxy_host"]);
+            let bastion_auth = [
+                "ssh_bastion_password",
+                "ssh_bastion_private_key_file",
+                "ssh_bastion_agent_auth",
+                "ssh_private_key_file",
+            ]
+            .iter()
+            .any(|k| cx.node.has(k));
+            if !bastion_auth {
+                cx.error(
+                    "ssh_bastion_host",
+                    "the bastion host has no authentication method",
+                    "set `ssh_bastion_password`, `ssh_bastion_private_key_file` or `ssh_bastion_agent_auth`",
+                );
+            }
+        }
+        for key in ["ssh_private_key_file", "ssh_certificate_file", "ssh_bastion_private_key_file"] {
+            if let Some(p) = cx.node.str(key).filter(|p| !p.starts_with('~')) {
+                let _ = p;
+                cx.file_exists(key);
+            }
+        }
+    }
+}
+
+impl crate::component::registry::Config for Config {
+    fn prepare(&self, cx: &mut PrepareCtx<'_>) {
+        self.check(cx, false, false);
+    }
+}

@@ -1,0 +1,21 @@
+//! Built-in components (builders, provisioners, post-processors, data sources, communicators):
+//! each declares its configuration once, as a typed struct whose field docs become the JSON
+//! Schema, the reference docs and the checks of `forge validate`.
+//!
+//! Architecture Invariant: one registry ([`registry::REGISTRY`]) lists every component, one line
+//! each; adding a component touches its own file, one registry line and its fixtures.
+
+pub mod builder;
+pub mod communicator;
+pub mod datasource;
+pub mod decode;
+pub mod node;
+pub mod post_processor;
+pub mod prepare;
+pub mod provisioner;
+pub mod registry;
+pub mod schema;
+
+pub use node::Node;
+pub use prepare::PrepareCtx;
+pub use registry::{ComponentDef, ComponentKind, REGISTRY};

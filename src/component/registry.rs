@@ -1,0 +1,333 @@
+//! THE list of built-in components, one line each, and the checks every component gets from
+//! its declaration: unknown arguments (with did-you-mean), types, required arguments, then the
+//! component's own rules.
+
+use schemars::{JsonSchema, Schema};
+use serde::de::DeserializeOwned;
+
+use crate::component::decode::decode;
+use crate::component::node::Node;
+use crate::component::prepare::PrepareCtx;
+use crate::component::{builder, communicator, datasource, post_processor, provisioner, schema};
+use crate::diag::{Code, Diagnostic, did_you_mean_help};
+
+/// The kinds of component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentKind {
+    /// A `source` block / legacy builder.
+    Builder,
+    /// A provisioner.
+    Provisioner,
+    /// A post-processor.
+    PostProcessor,
+    /// A `data` block.
+    DataSource,
+    /// How forge talks to the machine being built (its keys sit in the builder's body).
+    Communicator,
+}
+
+impl ComponentKind {
+    /// The noun users read.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ComponentKind::Builder => "builder",
+            ComponentKind::Provisioner => "provisioner",
+            ComponentKind::PostProcessor => "post-processor",
+            ComponentKind::DataSource => "data source",
+            ComponentKind::Communicator => "communicator",
+        }
+    }
+
+    /// The folder name in `grammar/component/`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            ComponentKind::Builder => "builder",
+            ComponentKind::Provisioner => "provisioner",
+            ComponentKind::PostProcessor => "post-processor",
+            ComponentKind::DataSource => "data-source",
+            ComponentKind::Communicator => "communicator",
+        }
+    }
+
+    /// Parses a noun (`builder`, `post-processor`, …).
+    pub fn parse(s: &str) -> Option<ComponentKind> {
+        [
+            ComponentKind::Builder,
+            ComponentKind::Provisioner,
+            ComponentKind::PostProcessor,
+            ComponentKind::DataSource,
+            ComponentKind::Communicator,
+        ]
+        .into_iter()
+        .find(|k| k.noun() == s || k.dir() == s)
+    }
+}
+
+/// A configuration struct and its own rules (Packer's `Prepare`).
+pub trait Config: DeserializeOwned + JsonSchema {
+    /// Checks that a schema cannot express: exclusive or co-required keys, value formats, files.
+    fn prepare(&self, cx: &mut PrepareCtx<'_>) {
+        let _ = cx;
+    }
+}
+
+/// One built-in component.
+pub struct ComponentDef {
+    /// Its kind.
+    pub kind: ComponentKind,
+    /// Its type name, as in templates (`amazon-ebs`, `shell-local`).
+    pub name: &'static str,
+    /// One line about it.
+    pub summary: &'static str,
+    /// Its configuration's JSON Schema.
+    pub schema: fn() -> Schema,
+    /// Decodes and checks a body.
+    pub check: fn(&mut PrepareCtx<'_>),
+}
+
+macro_rules! component {
+    ($kind:ident, $name:literal, $config:ty, $summary:literal) => {
+        ComponentDef {
+            kind: ComponentKind::$kind,
+            name: $name,
+            summary: $summary,
+            schema: schema::of::<$config>,
+            check: check::<$config>,
+        }
+    };
+}
+
+/// Every built-in component.
+pub static REGISTRY: &[ComponentDef] = &[
+    component!(
+        Builder,
+        "null",
+        builder::null::Config,
+        "Runs provisioners on an existing machine (or none) and creates no image."
+    ),
+    component!(
+        Builder,
+        "file",
+        builder::file::Config,
+        "Creates a file from `content` or a `source` file; for tests and examples."
+    ),
+    component!(Communicator, "ssh", communicator::ssh::Config, "Connects to the machine over SSH."),
+    component!(Communicator, "none", communicator::none::Config, "No connection: for builders that need no machine."),
+    component!(
+        Provisioner,
+        "shell",
+        provisioner::shell::Config,
+        "Runs shell scripts on the machine over the communicator."
+    ),
+    component!(
+        Provisioner,
+        "file",
+        provisioner::file::Config,
+        "Uploads files to the machine, or downloads them from it."
+    ),
+    component!(
+        Provisioner,
+        "shell-local",
+        provisioner::shell_local::Config,
+        "Runs shell commands on the machine running forge."
+    ),
+    component!(Provisioner, "breakpoint", provisioner::breakpoint::Config, "Pauses the build until Enter is pressed."),
+    component!(PostProcessor, "manifest", post_processor::manifest::Config, "Writes a JSON manifest of the artifacts."),
+    component!(
+        PostProcessor,
+        "checksum",
+        post_processor::checksum::Config,
+        "Writes checksums of the artifact's files."
+    ),
+    component!(
+        PostProcessor,
+        "compress",
+        post_processor::compress::Config,
+        "Compresses the artifact's files into an archive."
+    ),
+    component!(
+        PostProcessor,
+        "shell-local",
+        post_processor::shell_local::Config,
+        "Runs shell commands on the machine running forge, with the artifact."
+    ),
+    component!(
+        PostProcessor,
+        "artifice",
+        post_processor::artifice::Config,
+        "Replaces the artifact with a list of files."
+    ),
+    component!(DataSource, "null", datasource::null::Config, "Returns its input as output."),
+    component!(DataSource, "http", datasource::http::Config, "Fetches a URL when the build runs."),
+];
+
+/// Finds a built-in component.
+pub fn lookup(kind: ComponentKind, name: &str) -> Option<&'static ComponentDef> {
+    REGISTRY.iter().find(|c| c.kind == kind && c.name == name)
+}
+
+/// Component types that Packer provides through plugins and forge does not build in.
+pub const PLUGIN_TYPES: &[(ComponentKind, &str)] = &[
+    (ComponentKind::Builder, "amazon-chroot"),
+    (ComponentKind::Builder, "amazon-ebssurrogate"),
+    (ComponentKind::Builder, "amazon-ebsvolume"),
+    (ComponentKind::Builder, "amazon-instance"),
+    (ComponentKind::Builder, "azure-arm"),
+    (ComponentKind::Builder, "azure-chroot"),
+    (ComponentKind::Builder, "digitalocean"),
+    (ComponentKind::Builder, "docker"),
+    (ComponentKind::Builder, "googlecompute"),
+    (ComponentKind::Builder, "hyperv-iso"),
+    (ComponentKind::Builder, "hyperv-vmcx"),
+    (ComponentKind::Builder, "lxd"),
+    (ComponentKind::Builder, "openstack"),
+    (ComponentKind::Builder, "oracle-oci"),
+    (ComponentKind::Builder, "parallels-iso"),
+    (ComponentKind::Builder, "parallels-pvm"),
+    (ComponentKind::Builder, "proxmox"),
+    (ComponentKind::Builder, "proxmox-clone"),
+    (ComponentKind::Builder, "proxmox-iso"),
+    (ComponentKind::Builder, "qemu"),
+    (ComponentKind::Builder, "vagrant"),
+    (ComponentKind::Builder, "virtualbox-iso"),
+    (ComponentKind::Builder, "virtualbox-ovf"),
+    (ComponentKind::Builder, "virtualbox-vm"),
+    (ComponentKind::Builder, "vmware-iso"),
+    (ComponentKind::Builder, "vmware-vmx"),
+    (ComponentKind::Builder, "vsphere-clone"),
+    (ComponentKind::Builder, "vsphere-iso"),
+    (ComponentKind::Provisioner, "ansible"),
+    (ComponentKind::Provisioner, "ansible-local"),
+    (ComponentKind::Provisioner, "chef-client"),
+    (ComponentKind::Provisioner, "chef-solo"),
+    (ComponentKind::Provisioner, "converge"),
+    (ComponentKind::Provisioner, "hcp-sbom"),
+    (ComponentKind::Provisioner, "inspec"),
+    (ComponentKind::Provisioner, "powershell"),
+    (ComponentKind::Provisioner, "puppet-masterless"),
+    (ComponentKind::Provisioner, "puppet-server"),
+    (ComponentKind::Provisioner, "salt-masterless"),
+    (ComponentKind::Provisioner, "sleep"),
+    (ComponentKind::Provisioner, "windows-restart"),
+    (ComponentKind::Provisioner, "windows-shell"),
+    (ComponentKind::PostProcessor, "amazon-import"),
+    (ComponentKind::PostProcessor, "docker-import"),
+    (ComponentKind::PostProcessor, "docker-push"),
+    (ComponentKind::PostProcessor, "docker-save"),
+    (ComponentKind::PostProcessor, "docker-tag"),
+    (ComponentKind::PostProcessor, "googlecompute-export"),
+    (ComponentKind::PostProcessor, "googlecompute-import"),
+    (ComponentKind::PostProcessor, "provenance"),
+    (ComponentKind::PostProcessor, "vagrant"),
+    (ComponentKind::PostProcessor, "vagrant-cloud"),
+    (ComponentKind::PostProcessor, "vsphere"),
+    (ComponentKind::PostProcessor, "vsphere-template"),
+    (ComponentKind::DataSource, "amazon-parameterstore"),
+    (ComponentKind::DataSource, "amazon-secretsmanager"),
+    (ComponentKind::DataSource, "hcp-packer-artifact"),
+    (ComponentKind::DataSource, "hcp-packer-image"),
+    (ComponentKind::DataSource, "hcp-packer-iteration"),
+    (ComponentKind::DataSource, "hcp-packer-version"),
+];
+
+/// The diagnostic for a type that is not built in: a plugin forge lacks, or a typo.
+pub fn unknown_type(kind: ComponentKind, name: &str, span: crate::source::Span) -> Diagnostic {
+    if PLUGIN_TYPES.contains(&(kind, name)) {
+        return Diagnostic::error(
+            Code::PluginComponent,
+            span,
+            format!("the {} `{name}` is a Packer plugin that forge does not build in", kind.noun()),
+        )
+        .with_help(format!(
+            "forge's built-in {}s are: {}",
+            kind.noun(),
+            REGISTRY.iter().filter(|c| c.kind == kind).map(|c| c.name).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let names = REGISTRY.iter().filter(|c| c.kind == kind).map(|c| c.name);
+    Diagnostic::error(Code::UnknownComponentType, span, format!("unknown {} type `{name}`", kind.noun())).with_help(
+        did_you_mean_help(name, names.clone())
+            .unwrap_or_else(|| format!("forge's {}s are: {}", kind.noun(), names.collect::<Vec<_>>().join(", "))),
+    )
+}
+
+/// Decodes a component's body against `C` and runs its rules.
+fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
+    let known = schema::property_names(&schema::of::<C>());
+    let mut clean = cx.node.clone();
+    let mut unknown = Vec::new();
+    clean.entries.retain(|(key, span, _)| {
+        let ok = known.iter().any(|k| k == key);
+        if !ok {
+            unknown.push((key.clone(), *span));
+        }
+        ok
+    });
+    for (key, span) in unknown {
+        cx.diags.push(
+            Diagnostic::error(Code::UnknownArgument, span, format!("unknown argument `{key}`")).with_help(
+                did_you_mean_help(&key, known.iter().map(String::as_str))
+                    .unwrap_or_else(|| "see `forge schema` for the arguments this component takes".into()),
+            ),
+        );
+    }
+    if let Some(map) = clean.value.as_map().cloned() {
+        let kept: std::collections::BTreeMap<_, _> =
+            map.into_iter().filter(|(k, _)| clean.entries.iter().any(|(e, _, _)| e == k)).collect();
+        clean.value = crate::eval::value::Value::map(kept);
+    }
+    match decode::<C>(&clean) {
+        Ok(config) => {
+            let node = cx.node;
+            let mut inner = PrepareCtx {
+                node: &clean,
+                header: cx.header,
+                base_dir: cx.base_dir,
+                vfs: cx.vfs,
+                diags: std::mem::take(&mut cx.diags),
+            };
+            config.prepare(&mut inner);
+            cx.diags = inner.diags;
+            let _ = node;
+        }
+        Err(e) => {
+            let d = match &e.missing {
+                Some(field) => {
+                    Diagnostic::error(Code::MissingArgument, cx.header, format!("missing required argument `{field}`"))
+                        .with_help(format!("set `{field}` in this block"))
+                }
+                None => Diagnostic::error(Code::TypeMismatch, e.span.unwrap_or(cx.header), e.message.clone()),
+            };
+            cx.diags.push(d);
+        }
+    }
+}
+
+/// Checks a body as a component of `kind` named `name`.
+pub fn check_body(
+    kind: ComponentKind,
+    name: &str,
+    name_span: crate::source::Span,
+    node: &Node,
+    base_dir: &std::path::Path,
+    vfs: &dyn crate::source::Vfs,
+) -> Vec<Diagnostic> {
+    let Some(def) = lookup(kind, name) else { return vec![unknown_type(kind, name, name_span)] };
+    let mut cx = PrepareCtx { node, header: name_span, base_dir, vfs, diags: Vec::new() };
+    (def.check)(&mut cx);
+    cx.diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_per_kind_and_schemas_have_properties() {
+        for (i, a) in REGISTRY.iter().enumerate() {
+            assert!(!REGISTRY[..i].iter().any(|b| b.kind == a.kind && b.name == a.name), "{} twice", a.name);
+            let schema = (a.schema)();
+            assert!(schema.as_value().is_object(), "{} has no schema", a.name);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! JSON Schemas of component configurations (generated from the config structs with schemars)
+//! and the Markdown reference rendered from them.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::Value as Json;
+
+/// The JSON Schema of a config type, with its definitions inlined where schemars refers to them.
+pub fn of<T: JsonSchema>() -> Schema {
+    let mut generator = SchemaGenerator::default();
+    generator.root_schema_for::<T>()
+}
+
+/// Every property name a schema accepts (following `$ref`, `allOf` and flattened structs).
+pub fn property_names(schema: &Schema) -> Vec<String> {
+    let root = schema.as_value();
+    let mut out = Vec::new();
+    collect(root, root, &mut out, 0);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect(root: &Json, s: &Json, out: &mut Vec<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(r) = s.get("$ref").and_then(Json::as_str) {
+        if let Some(target) = resolve(root, r) {
+            collect(root, target, out, depth + 1);
+        }
+    }
+    if let Some(props) = s.get("properties").and_then(Json::as_object) {
+        out.extend(props.keys().cloned());
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = s.get(key).and_then(Json::as_array) {
+            for sub in list {
+                collect(root, sub, out, depth + 1);
+            }
+        }
+    }
+}
+
+fn resolve<'a>(root: &'a Json, reference: &str) -> Option<&'a Json> {
+    let path = reference.strip_prefix("#/")?;
+    path.split('/').try_fold(root, |node, part| node.get(part))
+}
+
+/// The Markdown reference of one component: a table of its arguments.
+pub fn markdown(kind: &str, name: &str, summary: &str, schema: &Schema) -> String {
+    let root = schema.as_value();
+    let required: Vec<String> =
+        gather(root, root, "required").into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    let mut rows = Vec::new();
+    properties(root, root, &mut rows, 0);
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.dedup_by(|a, b| a.0 == b.0);
+    let mut out = format!(
+        "# {kind} `{name}`\n\n{summary}\n\n| argument | type | required | default | description |\n| --- | --- | --- | --- | --- |\n"
+    );
+    for (key, prop) in rows {
+        let ty = type_name(root, &prop);
+        let req = if required.contains(&key) { "yes" } else { "" };
+        let default = prop.get("default").map(|d| format!("`{d}`")).unwrap_or_default();
+        let desc = prop.get("description").and_then(Json::as_str).unwrap_or("").replace('\n', " ");
+        out.push_str(&format!("| `{key}` | {ty} | {req} | {default} | {desc} |\n"));
+    }
+    out
+}
+
+fn gather(root: &Json, s: &Json, key: &str) -> Vec<Json> {
+    let mut out: Vec<Json> = s.get(key).and_then(Json::as_array).cloned().unwrap_or_default();
+    if let Some(r) = s.get("$ref").and_then(Json::as_str).and_then(|r| resolve(root, r)) {
+        out.extend(gather(root, r, key));
+    }
+    for sub in s.get("allOf").and_then(Json::as_array).into_iter().flatten() {
+        out.extend(gather(root, sub, key));
+    }
+    out
+}
+
+fn properties(root: &Json, s: &Json, out: &mut Vec<(String, Json)>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(r) = s.get("$ref").and_then(Json::as_str).and_then(|r| resolve(root, r)) {
+        properties(root, r, out, depth + 1);
+    }
+    if let Some(props) = s.get("properties").and_then(Json::as_object) {
+        out.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    for sub in s.get("allOf").and_then(Json::as_array).into_iter().flatten() {
+        properties(root, sub, out, depth + 1);
+    }
+}
+
+fn type_name(root: &Json, prop: &Json) -> String {
+    if let Some(r) = prop.get("$ref").and_then(Json::as_str) {
+        let name = r.rsplit('/').next().unwrap_or(r);
+        return resolve(root, r).and_then(|t| t.get("enum")).and_then(Json::as_array).map_or_else(
+            || format!("object ({name})"),
+            |vals| {
+                vals.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(" \\| ")
+            },
+        );
+    }
+    match prop.get("type") {
+        Some(Json::String(t)) if t == "array" => {
+            format!("list of {}", prop.get("items").map_or_else(|| "any".to_string(), |i| type_name(root, i)))
+        }
+        Some(Json::String(t)) => t.clone(),
+        Some(Json::Array(ts)) => {
+            ts.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or ")
+        }
+        _ => prop.get("anyOf").and_then(Json::as_array).map_or_else(
+            || "any".into(),
+            |alts| {
+                alts.iter()
+                    .filter(|a| a.get("type").and_then(Json::as_str) != Some("null"))
+                    .map(|a| type_name(root, a))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            },
+        ),
+    }
+}

@@ -30,6 +30,8 @@ pub enum Command {
     Inspect(Inspect),
     /// Evaluate expressions against a template's variables and locals.
     Console(Console),
+    /// Show a component's configuration schema (`forge schema --markdown builder amazon-ebs`).
+    Schema(Schema),
     /// Print forge's version.
     Version,
     /// Explain a diagnostic code (`forge explain F3005`).
@@ -87,6 +89,21 @@ pub struct Validate {
     /// Template files or folders.
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<String>,
+}
+
+/// `forge schema`.
+#[derive(Debug, Args)]
+pub struct Schema {
+    /// Print Markdown documentation instead of the JSON Schema.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Write every schema into `grammar/` (run from the repository).
+    #[arg(long)]
+    pub write: Option<Option<String>>,
+    /// builder, provisioner, post-processor, data-source or communicator; lists all without it.
+    pub kind: Option<String>,
+    /// The component type, such as `amazon-ebs`.
+    pub name: Option<String>,
 }
 
 /// `forge console`.

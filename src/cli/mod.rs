@@ -53,6 +53,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
             };
             console::run(a.template.as_deref(), &opts, out, err)
         }
+        Command::Schema(a) => schema(&a, out, err),
         Command::Version => writeln!(out, "forge v{}", env!("CARGO_PKG_VERSION")).map(|()| 0),
         Command::Explain { code } => explain(&code, out, err),
         Command::Other(words) => other_command(words.first().map_or("", String::as_str), err),
@@ -158,6 +159,49 @@ fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Writ
     Ok(0)
 }
 
+fn schema(a: &args::Schema, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
+    use crate::component::registry::{ComponentKind, REGISTRY, lookup};
+    if let Some(dir) = &a.write {
+        let dir = std::path::PathBuf::from(dir.clone().unwrap_or_else(|| "grammar".into()));
+        for (rel, content) in crate::component::grammar::files() {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, content)?;
+            writeln!(out, "{}", path.display())?;
+        }
+        return Ok(0);
+    }
+    let (Some(kind), Some(name)) = (&a.kind, &a.name) else {
+        for c in REGISTRY {
+            writeln!(out, "{:<15} {:<12} {}", c.kind.noun(), c.name, c.summary)?;
+        }
+        return Ok(0);
+    };
+    let Some(kind) = ComponentKind::parse(kind) else {
+        writeln!(
+            err,
+            "unknown component kind `{kind}`; use builder, provisioner, post-processor, data-source or communicator"
+        )?;
+        return Ok(1);
+    };
+    let Some(def) = lookup(kind, name) else {
+        let names: Vec<&str> = REGISTRY.iter().filter(|c| c.kind == kind).map(|c| c.name).collect();
+        let hint = diag::did_you_mean_help(name, names.iter().copied())
+            .unwrap_or_else(|| format!("built-in: {}", names.join(", ")));
+        writeln!(err, "no built-in {} named `{name}`: {hint}", kind.noun())?;
+        return Ok(1);
+    };
+    let schema = (def.schema)();
+    if a.markdown {
+        write!(out, "{}", crate::component::schema::markdown(kind.noun(), def.name, def.summary, &schema))?;
+    } else {
+        writeln!(out, "{}", serde_json::to_string_pretty(schema.as_value()).unwrap_or_default())?;
+    }
+    Ok(0)
+}
+
 fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let Some(c) = diag::Code::parse(code) else {
         writeln!(err, "unknown diagnostic code `{code}`; codes look like F1001 or names like `syntax-error`")?;
@@ -169,7 +213,7 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 
 /// Packer commands that forge will provide but does not yet.
 const PACKER_COMMANDS: &[&str] = &["build", "fix", "fmt", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "console", "version", "explain"];
+const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "console", "schema", "version", "explain"];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

@@ -9,6 +9,7 @@ pub mod builder;
 pub mod communicator;
 pub mod datasource;
 pub mod decode;
+pub mod grammar;
 pub mod node;
 pub mod post_processor;
 pub mod prepare;

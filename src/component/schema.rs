@@ -104,14 +104,21 @@ fn type_name(root: &Json, prop: &Json) -> String {
             },
         );
     }
-    match prop.get("type") {
-        Some(Json::String(t)) if t == "array" => {
+    let ty = match prop.get("type") {
+        Some(Json::String(t)) => Some(t.as_str()),
+        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).find(|t| *t != "null"),
+        _ => None,
+    };
+    match ty {
+        Some("array") => {
             format!("list of {}", prop.get("items").map_or_else(|| "any".to_string(), |i| type_name(root, i)))
         }
-        Some(Json::String(t)) => t.clone(),
-        Some(Json::Array(ts)) => {
-            ts.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or ")
-        }
+        Some("object") => prop
+            .get("additionalProperties")
+            .filter(|a| a.is_object())
+            .map_or_else(|| "object".to_string(), |a| format!("map of {}", type_name(root, a))),
+        Some("integer") => "number".into(),
+        Some(t) => t.to_string(),
         _ => prop.get("anyOf").and_then(Json::as_array).map_or_else(
             || "any".into(),
             |alts| {

@@ -255,6 +255,118 @@ fn var_file_assignments(db: &SourceDb, file: FileId, path: &str, diags: &mut Vec
 }
 
 // ---------------------------------------------------------------------------------------------
+// build
+
+/// What `forge build` needs besides the template.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Variables and var files.
+    pub validate: ValidateOptions,
+    /// `-only` / `-except`.
+    pub filters: crate::plan::Filters,
+    /// Engine options.
+    pub engine: crate::exec::Options,
+}
+
+/// A template checked and lowered, ready to print or run.
+pub struct Prepared {
+    /// The plan.
+    pub plan: crate::plan::Plan,
+    /// What its steps evaluate against.
+    pub snapshot: crate::eval::Snapshot,
+    /// `--plan` text (built while the evaluation environment is alive).
+    pub plan_text: String,
+    /// `--plan --format json`.
+    pub plan_json: serde_json::Value,
+}
+
+/// Validates and lowers a template for `forge build`; `None` when it has errors (they are in
+/// the session's diagnostics, with the filter warnings).
+pub fn prepare_build(vfs: &dyn Vfs, paths: &[String], opts: &BuildOptions) -> (Session, Option<Prepared>) {
+    let mut s = validate(vfs, paths, &opts.validate);
+    if s.has_errors() {
+        return (s, None);
+    }
+    let inputs = inputs(vfs, &mut s, paths, &opts.validate);
+    let env = eval::Env::new(&s.template, &inputs, vfs);
+    let (plan, warnings) = crate::plan::lower(&s.template, &env, &opts.filters);
+    let _ = env.take_diagnostics();
+    let plan_text = crate::plan::to_text(&plan, &env);
+    let plan_json = crate::plan::to_json(&plan, &env);
+    let snapshot = env.snapshot();
+    drop(env);
+    s.diagnostics.extend(warnings);
+    (s, Some(Prepared { plan, snapshot, plan_text, plan_json }))
+}
+
+/// Runs a prepared build on a tokio runtime; Ctrl-C and SIGTERM cancel it (cleanups still run).
+pub fn run_build(
+    prepared: Prepared,
+    opts: &BuildOptions,
+    printer: std::sync::Arc<crate::exec::ui::Printer>,
+) -> crate::exec::Outcome {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            printer.plain_error(&format!("cannot start the build engine: {e}"));
+            return crate::exec::Outcome {
+                results: Vec::new(),
+                interrupted: false,
+                elapsed: std::time::Duration::ZERO,
+            };
+        }
+    };
+    runtime.block_on(async move {
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let watcher = tokio::spawn(watch_signals(cancel.clone(), printer.clone()));
+        let outcome = crate::exec::run(
+            prepared.plan,
+            std::sync::Arc::new(prepared.snapshot),
+            opts.engine.clone(),
+            printer,
+            cancel,
+        )
+        .await;
+        watcher.abort();
+        outcome
+    })
+}
+
+/// First signal: cancel the builds; a second one: warn that cleanup may leave resources behind.
+async fn watch_signals(cancel: tokio_util::sync::CancellationToken, printer: std::sync::Arc<crate::exec::ui::Printer>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+            return;
+        };
+        let mut count = 0;
+        loop {
+            let what = tokio::select! {
+                _ = int.recv() => "interrupt",
+                _ = term.recv() => "terminated",
+            };
+            count += 1;
+            if count == 1 {
+                printer.plain(&format!("Cancelling build after receiving {what}"));
+                cancel.cancel();
+            } else {
+                printer.plain_error(
+                    "Interrupted again while cleaning up: resources may be left behind if forge stops now",
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            printer.plain("Cancelling build after receiving interrupt");
+            cancel.cancel();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // inspect
 
 /// `forge inspect` as Packer prints it: JSON mode for legacy templates, HCL2 mode otherwise.

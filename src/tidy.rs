@@ -12,8 +12,10 @@ const LAYERS: &[(&str, u8)] = &[
     ("eval", 4),
     ("component", 5),
     ("validate", 6),
-    ("driver", 7),
-    ("cli", 8),
+    ("plan", 6),
+    ("exec", 7),
+    ("driver", 8),
+    ("cli", 9),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -26,6 +26,8 @@ impl Cli {
 pub enum Command {
     /// Check that a template is valid.
     Validate(Validate),
+    /// Build the images (artifacts) of a template.
+    Build(Build),
     /// Show the variables, sources, builds, provisioners and post-processors of a template.
     Inspect(Inspect),
     /// Evaluate expressions against a template's variables and locals.
@@ -89,6 +91,44 @@ pub struct Validate {
     /// Template files or folders.
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<String>,
+}
+
+/// `forge build`.
+#[derive(Debug, Args)]
+pub struct Build {
+    /// Variables.
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Build only these builds (comma-separated; globs in HCL2).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Build all but these builds, or cut post-processor chains at these names.
+    #[arg(long, value_delimiter = ',')]
+    pub except: Vec<String>,
+    /// How many builds run at once; 0 for no limit.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub parallel_builds: i64,
+    /// What to do when a step fails: cleanup, abort, ask or run-cleanup-provisioner.
+    #[arg(long, default_value = "cleanup")]
+    pub on_error: String,
+    /// Overwrite artifacts left by an earlier run.
+    #[arg(long)]
+    pub force: bool,
+    /// Run builds one at a time, pausing before each step.
+    #[arg(long)]
+    pub debug: bool,
+    /// Prefix every output line with the time.
+    #[arg(long)]
+    pub timestamp_ui: bool,
+    /// Print the build plan instead of running it.
+    #[arg(long)]
+    pub plan: bool,
+    /// Output format of `--plan`.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// The template file or folder.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: String,
 }
 
 /// `forge schema`.

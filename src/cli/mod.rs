@@ -21,8 +21,9 @@ pub use args::{Cli, Command};
 /// Runs forge with the process's arguments.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Not locked: build output comes from the engine's threads through its own handle.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     let term = Terminal { color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
     ExitCode::from(run(&args, &mut out, &mut err, term))
 }
@@ -41,10 +42,12 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, out, err),
     };
-    let ctx = Ctx { machine_readable, color: term.color && cli.color() };
+    let color_flag = cli.color();
+    let ctx = Ctx { machine_readable, color: term.color && color_flag };
     let result = match cli.command {
         Command::Validate(a) => validate(&a, &ctx, out, err),
         Command::Inspect(a) => inspect(&a, &ctx, out, err),
+        Command::Build(a) => build(&a, &ctx, color_flag, out, err),
         Command::Console(a) => {
             let opts = driver::ValidateOptions {
                 syntax_only: false,
@@ -202,6 +205,111 @@ fn schema(a: &args::Schema, out: &mut dyn Write, err: &mut dyn Write) -> std::io
     Ok(0)
 }
 
+fn build(
+    a: &args::Build,
+    ctx: &Ctx,
+    color_flag: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    use crate::exec::{OnError, ui};
+    let on_error = match a.on_error.as_str() {
+        "cleanup" => OnError::Cleanup,
+        "abort" => OnError::Abort,
+        "ask" => OnError::Ask,
+        "run-cleanup-provisioner" => OnError::RunCleanupProvisioner,
+        other => {
+            writeln!(err, "invalid value {other:?} for -on-error: use cleanup, abort, ask or run-cleanup-provisioner")?;
+            return Ok(1);
+        }
+    };
+    let opts = driver::BuildOptions {
+        validate: driver::ValidateOptions {
+            syntax_only: false,
+            vars: a.vars.vars.clone(),
+            var_files: a.vars.var_files.clone(),
+        },
+        filters: crate::plan::Filters { only: a.only.clone(), except: a.except.clone() },
+        engine: crate::exec::Options {
+            parallel: usize::try_from(a.parallel_builds.max(0)).unwrap_or(0),
+            on_error,
+            force: a.force,
+            debug: a.debug,
+        },
+    };
+    let paths = std::slice::from_ref(&a.template);
+    let (s, prepared) = driver::prepare_build(&RealFs, paths, &opts);
+    print_diagnostics(&s, ctx, out, err)?;
+    let Some(prepared) = prepared else { return Ok(1) };
+    if a.plan {
+        if a.format == args::Format::Json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&prepared.plan_json).unwrap_or_default())?;
+        } else {
+            write!(out, "{}", prepared.plan_text)?;
+        }
+        return Ok(0);
+    }
+    if prepared.plan.builds.is_empty() {
+        writeln!(err, "Error: No builds to run")?;
+        return Ok(1);
+    }
+    if a.debug && !ctx.machine_readable {
+        writeln!(out, "Debug mode enabled. Builds will not be parallelized.")?;
+    }
+    let no_color = std::env::var_os("PACKER_NO_COLOR").is_some() || std::env::var_os("NO_COLOR").is_some();
+    let style = ui::Style {
+        color: color_flag && !no_color && !ctx.machine_readable,
+        timestamps: a.timestamp_ui,
+        machine: ctx.machine_readable,
+    };
+    let secrets = prepared.snapshot.secrets();
+    let printer = std::sync::Arc::new(ui::Printer::new(Box::new(std::io::stdout()), style, secrets));
+    let outcome = driver::run_build(prepared, &opts, printer.clone());
+    summary(&printer, &outcome);
+    Ok(u8::from(!outcome.success()))
+}
+
+/// Packer's closing block: wait time, errors, artifacts (and their machine-readable records).
+fn summary(printer: &crate::exec::ui::Printer, outcome: &crate::exec::Outcome) {
+    use crate::exec::ui::durafmt;
+    printer.plain(&format!("\n==> Wait completed after {}", durafmt(outcome.elapsed)));
+    if outcome.interrupted {
+        printer.plain("Cleanly cancelled builds after being interrupted.");
+        return;
+    }
+    let failed: Vec<_> = outcome.results.iter().filter(|r| r.error.is_some()).collect();
+    if !failed.is_empty() {
+        printer.plain("\n==> Some builds didn't complete successfully and had errors:");
+        for r in &failed {
+            printer.plain(&format!("--> {}: {}", r.name, r.error.clone().unwrap_or_default()));
+        }
+    }
+    if outcome.results.iter().all(|r| r.artifacts.is_empty()) {
+        printer.plain("\n==> Builds finished but no artifacts were created.");
+        return;
+    }
+    printer.plain("\n==> Builds finished. The artifacts of successful builds are:");
+    for r in &outcome.results {
+        if printer.style().machine && !r.artifacts.is_empty() {
+            printer.record(&r.name, &["artifact-count", &r.artifacts.len().to_string()]);
+        }
+        for (i, a) in r.artifacts.iter().enumerate() {
+            if printer.style().machine {
+                let i = i.to_string();
+                printer.record(&r.name, &["artifact", &i, "builder-id", &a.builder_id]);
+                printer.record(&r.name, &["artifact", &i, "id", &a.id]);
+                printer.record(&r.name, &["artifact", &i, "string", &a.description]);
+                printer.record(&r.name, &["artifact", &i, "files-count", &a.files.len().to_string()]);
+                for (j, f) in a.files.iter().enumerate() {
+                    printer.record(&r.name, &["artifact", &i, "file", &j.to_string(), f]);
+                }
+                printer.record(&r.name, &["artifact", &i, "end"]);
+            }
+            printer.plain(&format!("--> {}: {}", r.name, a.description));
+        }
+    }
+}
+
 fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let Some(c) = diag::Code::parse(code) else {
         writeln!(err, "unknown diagnostic code `{code}`; codes look like F1001 or names like `syntax-error`")?;
@@ -212,8 +320,8 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 }
 
 /// Packer commands that forge will provide but does not yet.
-const PACKER_COMMANDS: &[&str] = &["build", "fix", "fmt", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] = &["validate", "inspect", "console", "schema", "version", "explain"];
+const PACKER_COMMANDS: &[&str] = &["fix", "fmt", "hcl2_upgrade", "init", "plugins"];
+const FORGE_COMMANDS: &[&str] = &["build", "validate", "inspect", "console", "schema", "version", "explain"];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

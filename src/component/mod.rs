@@ -15,6 +15,7 @@ pub mod post_processor;
 pub mod prepare;
 pub mod provisioner;
 pub mod registry;
+pub mod runtime;
 pub mod schema;
 
 pub use node::Node;

@@ -8,6 +8,9 @@ use serde::de::DeserializeOwned;
 use crate::component::decode::decode;
 use crate::component::node::Node;
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::{
+    Artifact, BoxFuture, BuilderRun, PostProcessed, PostProcessorRun, ProvisionerRun, RunCx, RunError,
+};
 use crate::component::{builder, communicator, datasource, post_processor, provisioner, schema};
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
 
@@ -83,80 +86,93 @@ pub struct ComponentDef {
     pub schema: fn() -> Schema,
     /// Decodes and checks a body.
     pub check: fn(&mut PrepareCtx<'_>),
+    /// How it runs, if forge can run it.
+    pub run: Run,
+}
+
+/// A component's entry point when a build runs: decodes the evaluated body, then runs.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// Validated only (data sources evaluated elsewhere, communicators used by builders).
+    None,
+    /// A builder.
+    Builder(fn(&Node, RunCx) -> BoxFuture<'static, Result<Artifact, RunError>>),
+    /// A provisioner.
+    Provisioner(fn(&Node, RunCx) -> BoxFuture<'static, Result<(), RunError>>),
+    /// A post-processor.
+    PostProcessor(fn(&Node, RunCx, Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>>),
+}
+
+fn decode_for_run<C: Config>(node: &Node) -> Result<C, RunError> {
+    decode::<C>(node).map_err(|e| RunError::failed(format!("invalid configuration: {e}")))
+}
+
+fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+    match decode_for_run::<C>(node) {
+        Ok(c) => c.run(cx),
+        Err(e) => Box::pin(async move { Err(e) }),
+    }
+}
+
+fn run_provisioner<C: Config + ProvisionerRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
+    match decode_for_run::<C>(node) {
+        Ok(c) => c.run(cx),
+        Err(e) => Box::pin(async move { Err(e) }),
+    }
+}
+
+fn run_post_processor<C: Config + PostProcessorRun>(
+    node: &Node,
+    cx: RunCx,
+    input: Artifact,
+) -> BoxFuture<'static, Result<PostProcessed, RunError>> {
+    match decode_for_run::<C>(node) {
+        Ok(c) => c.run(cx, input),
+        Err(e) => Box::pin(async move { Err(e) }),
+    }
 }
 
 macro_rules! component {
     ($kind:ident, $name:literal, $config:ty, $summary:literal) => {
+        component!(@def $kind, $name, $config, $summary, Run::None)
+    };
+    ($kind:ident, $name:literal, $config:ty, $summary:literal, builder) => {
+        component!(@def $kind, $name, $config, $summary, Run::Builder(run_builder::<$config>))
+    };
+    ($kind:ident, $name:literal, $config:ty, $summary:literal, provisioner) => {
+        component!(@def $kind, $name, $config, $summary, Run::Provisioner(run_provisioner::<$config>))
+    };
+    ($kind:ident, $name:literal, $config:ty, $summary:literal, post_processor) => {
+        component!(@def $kind, $name, $config, $summary, Run::PostProcessor(run_post_processor::<$config>))
+    };
+    (@def $kind:ident, $name:literal, $config:ty, $summary:literal, $run:expr) => {
         ComponentDef {
             kind: ComponentKind::$kind,
             name: $name,
             summary: $summary,
             schema: schema::of::<$config>,
             check: check::<$config>,
+            run: $run,
         }
     };
 }
 
 /// Every built-in component.
+#[rustfmt::skip]
 pub static REGISTRY: &[ComponentDef] = &[
-    component!(
-        Builder,
-        "null",
-        builder::null::Config,
-        "Runs provisioners on an existing machine (or none) and creates no image."
-    ),
-    component!(
-        Builder,
-        "file",
-        builder::file::Config,
-        "Creates a file from `content` or a `source` file; for tests and examples."
-    ),
+    component!(Builder, "null", builder::null::Config, "Runs provisioners on an existing machine (or none) and creates no image.", builder),
+    component!(Builder, "file", builder::file::Config, "Creates a file from `content` or a `source` file; for tests and examples.", builder),
     component!(Communicator, "ssh", communicator::ssh::Config, "Connects to the machine over SSH."),
     component!(Communicator, "none", communicator::none::Config, "No connection: for builders that need no machine."),
-    component!(
-        Provisioner,
-        "shell",
-        provisioner::shell::Config,
-        "Runs shell scripts on the machine over the communicator."
-    ),
-    component!(
-        Provisioner,
-        "file",
-        provisioner::file::Config,
-        "Uploads files to the machine, or downloads them from it."
-    ),
-    component!(
-        Provisioner,
-        "shell-local",
-        provisioner::shell_local::Config,
-        "Runs shell commands on the machine running forge."
-    ),
-    component!(Provisioner, "breakpoint", provisioner::breakpoint::Config, "Pauses the build until Enter is pressed."),
-    component!(PostProcessor, "manifest", post_processor::manifest::Config, "Writes a JSON manifest of the artifacts."),
-    component!(
-        PostProcessor,
-        "checksum",
-        post_processor::checksum::Config,
-        "Writes checksums of the artifact's files."
-    ),
-    component!(
-        PostProcessor,
-        "compress",
-        post_processor::compress::Config,
-        "Compresses the artifact's files into an archive."
-    ),
-    component!(
-        PostProcessor,
-        "shell-local",
-        post_processor::shell_local::Config,
-        "Runs shell commands on the machine running forge, with the artifact."
-    ),
-    component!(
-        PostProcessor,
-        "artifice",
-        post_processor::artifice::Config,
-        "Replaces the artifact with a list of files."
-    ),
+    component!(Provisioner, "shell", provisioner::shell::Config, "Runs shell scripts on the machine over the communicator."),
+    component!(Provisioner, "file", provisioner::file::Config, "Uploads files to the machine, or downloads them from it."),
+    component!(Provisioner, "shell-local", provisioner::shell_local::Config, "Runs shell commands on the machine running forge.", provisioner),
+    component!(Provisioner, "breakpoint", provisioner::breakpoint::Config, "Pauses the build until Enter is pressed.", provisioner),
+    component!(PostProcessor, "manifest", post_processor::manifest::Config, "Writes a JSON manifest of the artifacts.", post_processor),
+    component!(PostProcessor, "checksum", post_processor::checksum::Config, "Writes checksums of the artifact's files.", post_processor),
+    component!(PostProcessor, "compress", post_processor::compress::Config, "Compresses the artifact's files into an archive.", post_processor),
+    component!(PostProcessor, "shell-local", post_processor::shell_local::Config, "Runs shell commands on the machine running forge, with the artifact.", post_processor),
+    component!(PostProcessor, "artifice", post_processor::artifice::Config, "Replaces the artifact with a list of files.", post_processor),
     component!(DataSource, "null", datasource::null::Config, "Returns its input as output."),
     component!(DataSource, "http", datasource::http::Config, "Fetches a URL when the build runs."),
 ];

@@ -42,6 +42,8 @@ pub struct Ctx {
     pub allow_env: bool,
     /// Names bound by `for`, `dynamic` iterators and splats, innermost last.
     pub bindings: Vec<(String, Value)>,
+    /// At run time a component renders its own `{{ .Path }}`-style variables: keep them as text.
+    pub keep_component_vars: bool,
 }
 
 /// The build a provisioner or post-processor runs in.
@@ -53,6 +55,8 @@ pub struct BuildCtx {
     pub full_name: String,
     /// The builder type, for Go's `build_type`.
     pub builder_type: String,
+    /// Values the builder generated at run time (`build.ID`, `build.Host`, …).
+    pub generated: BTreeMap<String, Value>,
 }
 
 impl Ctx {
@@ -141,6 +145,9 @@ pub fn eval(env: &Env<'_>, ctx: &Ctx, e: &Expr) -> R {
             Ok(v.mark(cond.sensitive))
         }
         ExprKind::For(f) => for_expr(env, ctx, f),
+        ExprKind::ComponentVar(name) if ctx.keep_component_vars => {
+            Ok(Value::string(format!("{{{{.{}}}}}", name.value)))
+        }
         ExprKind::ComponentVar(name) => Ok(Value::deferred(format!("{{{{ .{} }}}}", name.value))),
     }
 }
@@ -403,6 +410,9 @@ fn get_attr(env: &Env<'_>, ctx: &Ctx, inner: &Expr, attr: &str, attr_span: Span,
                 }
                 "build" if ctx.build.is_some() => {
                     let b = ctx.build.as_ref().map(|b| (b.name.clone(), b.full_name.clone())).unwrap_or_default();
+                    if let Some(v) = ctx.build.as_ref().and_then(|b| b.generated.get(attr)) {
+                        return Ok(v.clone());
+                    }
                     return Ok(match attr {
                         "name" => b.0.map_or_else(|| Value::string(""), Value::string),
                         "SSHPrivateKey" | "Password" | "WinRMPassword" => {

@@ -91,6 +91,50 @@ impl<'t> Env<'t> {
         }
     }
 
+    /// Everything evaluated so far, as plain data that can cross threads (build tasks evaluate
+    /// their bodies against it at run time).
+    pub fn snapshot(&self) -> Snapshot {
+        self.eval_all_locals();
+        let locals = self
+            .local_state
+            .borrow()
+            .iter()
+            .filter_map(|(k, v)| match v {
+                LocalState::Done(Some(v)) => Some((k.clone(), v.clone())),
+                _ => None,
+            })
+            .collect();
+        Snapshot {
+            vars: self.vars.clone(),
+            locals,
+            data: self.data.clone(),
+            path_root: self.path_root.clone(),
+            cwd: self.cwd.clone(),
+            env: self.env.clone(),
+            start_time: self.start_time,
+        }
+    }
+
+    /// An environment over a snapshot: every local already has its value.
+    pub fn from_snapshot(s: &Snapshot, vfs: &'t dyn Vfs) -> Env<'t> {
+        Env {
+            vars: s.vars.clone(),
+            var_origins: BTreeMap::new(),
+            path_root: s.path_root.clone(),
+            cwd: s.cwd.clone(),
+            locals: BTreeMap::new(),
+            local_state: RefCell::new(
+                s.locals.iter().map(|(k, v)| (k.clone(), LocalState::Done(Some(v.clone())))).collect(),
+            ),
+            stack: RefCell::new(Vec::new()),
+            data: s.data.clone(),
+            env: s.env.clone(),
+            start_time: s.start_time,
+            vfs,
+            diags: RefCell::new(Vec::new()),
+        }
+    }
+
     /// Evaluates every local, so each error is reported once.
     pub fn eval_all_locals(&self) {
         for name in self.local_names() {
@@ -120,12 +164,15 @@ impl<'t> Env<'t> {
 
     /// Names of all locals, sorted.
     pub fn local_names(&self) -> Vec<String> {
-        self.locals.keys().cloned().collect()
+        let mut names: Vec<String> = self.locals.keys().cloned().collect();
+        names.extend(self.local_state.borrow().keys().filter(|k| !self.locals.contains_key(*k)).cloned());
+        names.sort();
+        names
     }
 
     /// Whether a local exists.
     pub fn has_local(&self, name: &str) -> bool {
-        self.locals.contains_key(name)
+        self.locals.contains_key(name) || self.local_state.borrow().contains_key(name)
     }
 
     /// The value of a local, evaluating it (and what it needs) on first use.
@@ -227,6 +274,47 @@ impl<'t> Env<'t> {
                 None
             }
         }
+    }
+}
+
+/// What an [`Env`] knows, as plain sendable data.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Variables.
+    pub vars: BTreeMap<String, Value>,
+    /// Locals that evaluated.
+    pub locals: BTreeMap<String, Value>,
+    data: BTreeMap<String, BTreeMap<String, Value>>,
+    /// `path.root`.
+    pub path_root: String,
+    cwd: String,
+    env: BTreeMap<String, String>,
+    start_time: SystemTime,
+}
+
+impl Snapshot {
+    /// Every sensitive string in variables and locals, longest first, for masking output.
+    pub fn secrets(&self) -> Vec<String> {
+        fn walk(v: &Value, inherited: bool, out: &mut Vec<String>) {
+            let sensitive = inherited || v.sensitive;
+            match &v.kind {
+                value::Kind::List(items) => items.iter().for_each(|i| walk(i, sensitive, out)),
+                value::Kind::Map(items) => items.values().for_each(|i| walk(i, sensitive, out)),
+                _ if sensitive => {
+                    if let Some(s) = v.to_string_lossless().filter(|s| !s.is_empty()) {
+                        out.push(s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for v in self.vars.values().chain(self.locals.values()) {
+            walk(v, false, &mut out);
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
     }
 }
 

@@ -45,6 +45,7 @@ fn build(env: &Env<'_>, t: &Template, b: &Build) {
             name: b.name.as_ref().map(|n| n.value.clone()),
             full_name,
             builder_type: first.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+            generated: BTreeMap::new(),
         }),
         ..Ctx::default()
     };

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::{Artifact, BoxFuture, RunCx, RunError};
 
 /// Configuration of the `file` builder.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -35,4 +36,44 @@ impl crate::component::registry::Config for Config {
         }
         cx.file_exists("source");
     }
+}
+
+impl crate::component::runtime::BuilderRun for Config {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+        Box::pin(async move {
+            let target = cx.path(&self.target);
+            if let Some(parent) = target.parent() {
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| RunError::failed(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            let bytes = match &self.source {
+                Some(source) => tokio::fs::read(cx.path(source))
+                    .await
+                    .map_err(|e| RunError::failed(format!("cannot read source file {source}: {e}")))?,
+                None => self.content.clone().unwrap_or_default().into_bytes(),
+            };
+            write_private(&target, &bytes)
+                .await
+                .map_err(|e| RunError::failed(format!("cannot write {}: {e}", self.target)))?;
+            Ok(Artifact {
+                builder_id: "packer.file".into(),
+                id: "File".into(),
+                description: format!("Stored file: {}", self.target),
+                files: vec![self.target.clone()],
+            })
+        })
+    }
+}
+
+/// Writes a file readable only by its owner, as Packer's file builder does.
+async fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut f = options.open(path).await?;
+    f.write_all(bytes).await?;
+    f.flush().await
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::component::communicator::ssh;
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::{Artifact, BoxFuture, RunCx, RunError};
 
 /// The `null` builder takes only communicator arguments.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -17,5 +18,25 @@ pub struct Config {
 impl crate::component::registry::Config for Config {
     fn prepare(&self, cx: &mut PrepareCtx<'_>) {
         self.comm.check(cx, false, false);
+    }
+}
+
+impl crate::component::runtime::BuilderRun for Config {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+        Box::pin(async move {
+            if self.comm.kind() != "none" {
+                let host = self.comm.ssh_host.clone().unwrap_or_default();
+                cx.ui.say(&format!("Using SSH communicator to connect: {host}"));
+                return Err(RunError::failed(
+                    "the null builder with the SSH communicator is not available in this version of forge; use `communicator = \"none\"`",
+                ));
+            }
+            Ok(Artifact {
+                builder_id: "fnoeding.null".into(),
+                id: "Null".into(),
+                description: "Did not export anything. This is the null builder".into(),
+                files: Vec::new(),
+            })
+        })
     }
 }

@@ -1,0 +1,201 @@
+//! What a component gets and gives when a build runs: the UI, cancellation, the build's
+//! identity, cleanups to register, and artifacts.
+//!
+//! Architecture Invariant: components never print; they talk through [`Ui`]. The engine (`exec`)
+//! owns ordering, parallelism, cleanup order and output formatting.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use tokio_util::sync::CancellationToken;
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a component reports to the user.
+pub trait Ui: Send + Sync {
+    /// A step heading: `==> name: text`.
+    fn say(&self, text: &str);
+    /// Command output: `    name: text`.
+    fn message(&self, text: &str);
+    /// An error line.
+    fn error(&self, text: &str);
+    /// Waits for the user to press Enter (when there is a terminal); returns at once otherwise.
+    fn pause(&self, prompt: &str) -> BoxFuture<'static, ()>;
+}
+
+/// Why a step failed.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum RunError {
+    /// The step failed; the message says why.
+    #[error("{0}")]
+    Failed(String),
+    /// The build was interrupted.
+    #[error("build was cancelled")]
+    Cancelled,
+}
+
+impl RunError {
+    /// A failure with a message.
+    pub fn failed(msg: impl Into<String>) -> RunError {
+        RunError::Failed(msg.into())
+    }
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// The producer's id (`packer.file`), as Packer reports it.
+    pub builder_id: String,
+    /// The artifact's id (`File`, `us-east-1:ami-…`).
+    pub id: String,
+    /// The human description (`Stored file: out.txt`).
+    pub description: String,
+    /// Files that make it up.
+    pub files: Vec<String>,
+}
+
+/// Undoes something a step created, once, at the end of the build.
+pub type Cleanup = Box<dyn FnOnce() -> BoxFuture<'static, Result<(), String>> + Send>;
+
+/// The context of one step of one build.
+#[derive(Clone)]
+pub struct RunCx {
+    /// Where output goes.
+    pub ui: Arc<dyn Ui>,
+    /// Cancelled on Ctrl-C, SIGTERM or a failed sibling step.
+    pub cancel: CancellationToken,
+    /// The build's full name (`file.b`, JSON: the builder name).
+    pub build_name: String,
+    /// The builder type (`file`).
+    pub builder_type: String,
+    /// The template's folder: relative paths resolve against it.
+    pub base_dir: PathBuf,
+    /// `-force`.
+    pub force: bool,
+    /// `-debug`.
+    pub debug: bool,
+    /// This run's UUID (`packer_run_uuid`).
+    pub run_uuid: String,
+    /// The source's own name (the manifest's `name`).
+    pub source_name: String,
+    /// Cleanups registered by steps, run in reverse order.
+    pub cleanups: Arc<Mutex<Vec<(String, Cleanup)>>>,
+}
+
+impl RunCx {
+    /// Registers `undo`, described by `what`, to run when the build ends.
+    pub fn on_cleanup(&self, what: impl Into<String>, undo: Cleanup) {
+        if let Ok(mut list) = self.cleanups.lock() {
+            list.push((what.into(), undo));
+        }
+    }
+
+    /// A path relative to the template's folder.
+    pub fn path(&self, p: &str) -> PathBuf {
+        let path = PathBuf::from(p);
+        if path.is_absolute() { path } else { self.base_dir.join(path) }
+    }
+
+    /// The environment variables Packer gives every script.
+    pub fn packer_env(&self) -> Vec<(String, String)> {
+        vec![
+            ("PACKER_BUILD_NAME".into(), self.build_name.clone()),
+            ("PACKER_BUILDER_TYPE".into(), self.builder_type.clone()),
+        ]
+    }
+}
+
+/// What a post-processor returns: the new artifact, whether to keep the input, and whether
+/// that choice overrides the user's `keep_input_artifact`.
+pub struct PostProcessed {
+    /// The new artifact.
+    pub artifact: Artifact,
+    /// Keep the input artifact.
+    pub keep: bool,
+    /// `keep` wins over the user's setting.
+    pub force_keep: bool,
+}
+
+/// Runs a builder.
+pub trait BuilderRun: Send + Sync + 'static {
+    /// Builds, returning the artifact.
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>>;
+}
+
+/// Runs a provisioner.
+pub trait ProvisionerRun: Send + Sync + 'static {
+    /// Provisions.
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>>;
+}
+
+/// Runs a post-processor.
+pub trait PostProcessorRun: Send + Sync + 'static {
+    /// Turns `input` into a new artifact.
+    fn run(self, cx: RunCx, input: Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>>;
+}
+
+/// The `{{ .Name }}` placeholders of a component's own Go templates, replaced with `vars`.
+pub fn render_component_template(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in vars {
+        for form in [
+            format!("{{{{.{name}}}}}"),
+            format!("{{{{ .{name} }}}}"),
+            format!("{{{{ .{name}}}}}"),
+            format!("{{{{.{name} }}}}"),
+        ] {
+            out = out.replace(&form, value);
+        }
+    }
+    out
+}
+
+/// Runs a local command, streaming each line of stdout and stderr to the UI as it arrives;
+/// returns the exit code. Cancellation kills the process.
+pub async fn run_local(cx: &RunCx, program: &str, args: &[String], env: &[(String, String)]) -> Result<i32, RunError> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    use tokio::process::Command;
+    let mut child = Command::new(program)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(&cx.base_dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| RunError::failed(format!("cannot run `{program}`: {e}")))?;
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let ui_out = cx.ui.clone();
+    let ui_err = cx.ui.clone();
+    let out_task = tokio::spawn(async move {
+        if let Some(s) = stdout {
+            let mut lines = BufReader::new(s).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                ui_out.message(&line);
+            }
+        }
+    });
+    let err_task = tokio::spawn(async move {
+        if let Some(s) = stderr {
+            let mut lines = BufReader::new(s).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                ui_err.error(&line);
+            }
+        }
+    });
+    let status = tokio::select! {
+        status = child.wait() => status.map_err(|e| RunError::failed(format!("`{program}` failed: {e}")))?,
+        () = cx.cancel.cancelled() => {
+            let _ = child.kill().await;
+            return Err(RunError::Cancelled);
+        }
+    };
+    let _ = out_task.await;
+    let _ = err_task.await;
+    Ok(status.code().unwrap_or(-1))
+}

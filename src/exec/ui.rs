@@ -1,0 +1,253 @@
+//! Build output as Packer prints it: per-build colours, `==> name: …` for steps,
+//! `    name: …` for command output, `-timestamp-ui`, `-machine-readable` records, and every
+//! sensitive value masked on every path.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::component::runtime::{BoxFuture, Ui};
+
+/// Packer's build colours, in the order builds get them: green, cyan, magenta, yellow, blue.
+const COLORS: [u8; 5] = [32, 36, 35, 33, 34];
+
+/// How output looks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// `-timestamp-ui`.
+    pub timestamps: bool,
+    /// `-machine-readable`.
+    pub machine: bool,
+}
+
+/// Where all output of a run goes; lines are written whole, so parallel builds never interleave
+/// within a line.
+pub struct Printer {
+    out: Mutex<Box<dyn Write + Send>>,
+    style: Style,
+    secrets: Vec<String>,
+}
+
+/// The kind of a UI line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A step heading.
+    Say,
+    /// Command output.
+    Message,
+    /// An error.
+    Error,
+}
+
+impl Printer {
+    /// A printer writing to `out`, masking `secrets`.
+    pub fn new(out: Box<dyn Write + Send>, style: Style, secrets: Vec<String>) -> Printer {
+        Printer { out: Mutex::new(out), style, secrets }
+    }
+
+    /// The style.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// Replaces every secret with `<sensitive>`.
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            out = out.replace(s.as_str(), "<sensitive>");
+        }
+        out
+    }
+
+    fn write(&self, text: &str) {
+        if let Ok(mut out) = self.out.lock() {
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
+
+    /// One machine-readable record.
+    pub fn record(&self, target: &str, fields: &[&str]) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let data: Vec<String> = fields.iter().map(|f| escape(&self.mask(f))).collect();
+        self.write(&format!("{now},{target},{}\n", data.join(",")));
+    }
+
+    /// A line of a build (or of one of its post-processors, `label` = `name (type)`).
+    pub fn build_line(&self, label: &str, color: u8, kind: Kind, text: &str) {
+        let text = self.mask(text);
+        if self.style.machine {
+            let (ty, prefix) = match kind {
+                Kind::Say => ("say", "==> "),
+                Kind::Message => ("message", "    "),
+                Kind::Error => ("error", "==> "),
+            };
+            self.record("", &["ui", ty, &format!("{prefix}{label}: {text}")]);
+            return;
+        }
+        let mut out = String::new();
+        for line in text.split('\n') {
+            let stamp = if self.style.timestamps { format!("{}: ", rfc3339_now()) } else { String::new() };
+            let body = match kind {
+                Kind::Say | Kind::Error => format!("==> {label}: {line}"),
+                Kind::Message => format!("    {label}: {line}"),
+            };
+            let colored = match (self.style.color, kind) {
+                (false, _) => body,
+                (true, Kind::Say) => format!("\x1b[1;{color}m{body}\x1b[0m"),
+                (true, Kind::Message) => format!("\x1b[0;{color}m{body}\x1b[0m"),
+                (true, Kind::Error) => format!("\x1b[1;31m{body}\x1b[0m"),
+            };
+            out.push_str(&stamp);
+            out.push_str(&colored);
+            out.push('\n');
+        }
+        self.write(&out);
+    }
+
+    /// A line outside any build (the closing summary).
+    pub fn plain(&self, text: &str) {
+        let text = self.mask(text);
+        if self.style.machine {
+            self.record("", &["ui", "say", &text]);
+        } else {
+            self.write(&format!("{text}\n"));
+        }
+    }
+
+    /// An error line outside any build.
+    pub fn plain_error(&self, text: &str) {
+        let text = self.mask(text);
+        if self.style.machine {
+            self.record("", &["ui", "error", &text]);
+        } else if self.style.color {
+            self.write(&format!("\x1b[1;31m{text}\x1b[0m\n"));
+        } else {
+            self.write(&format!("{text}\n"));
+        }
+    }
+}
+
+/// The colour of the build at `index`.
+pub fn color_of(index: usize) -> u8 {
+    COLORS[index % COLORS.len()]
+}
+
+/// Escapes a machine-readable field as Packer does.
+pub fn escape(field: &str) -> String {
+    field.replace(',', "%!(PACKER_COMMA)").replace('\r', "\\r").replace('\n', "\\n")
+}
+
+fn rfc3339_now() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
+pub fn rfc3339(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    #[allow(clippy::cast_possible_wrap)]
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+}
+
+/// A duration in Packer's words: the two largest non-zero units (`2 seconds 18 milliseconds`).
+pub fn durafmt(d: Duration) -> String {
+    let micros = d.as_micros();
+    let units: [(&str, u128); 8] = [
+        ("year", 365 * 24 * 3600 * 1_000_000),
+        ("week", 7 * 24 * 3600 * 1_000_000),
+        ("day", 24 * 3600 * 1_000_000),
+        ("hour", 3600 * 1_000_000),
+        ("minute", 60 * 1_000_000),
+        ("second", 1_000_000),
+        ("millisecond", 1000),
+        ("microsecond", 1),
+    ];
+    let mut rest = micros;
+    let mut parts = Vec::new();
+    for (name, size) in units {
+        let n = rest / size;
+        rest %= size;
+        if n > 0 {
+            parts.push(format!("{n} {name}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    if parts.is_empty() {
+        return "0 microseconds".into();
+    }
+    parts.truncate(2);
+    parts.join(" ")
+}
+
+/// The UI of one build (or of one post-processor of it).
+pub struct BuildUi {
+    /// Where lines go.
+    pub printer: Arc<Printer>,
+    /// `name` or `name (type)`.
+    pub label: String,
+    /// The build's colour.
+    pub color: u8,
+}
+
+impl Ui for BuildUi {
+    fn say(&self, text: &str) {
+        self.printer.build_line(&self.label, self.color, Kind::Say, text);
+    }
+
+    fn message(&self, text: &str) {
+        self.printer.build_line(&self.label, self.color, Kind::Message, text);
+    }
+
+    fn error(&self, text: &str) {
+        self.printer.build_line(&self.label, self.color, Kind::Error, text);
+    }
+
+    fn pause(&self, prompt: &str) -> BoxFuture<'static, ()> {
+        let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
+        if interactive {
+            self.printer.build_line(&self.label, self.color, Kind::Say, prompt);
+        }
+        Box::pin(async move {
+            if interactive {
+                let _ = tokio::task::spawn_blocking(|| {
+                    let mut line = String::new();
+                    let _ = std::io::stdin().read_line(&mut line);
+                })
+                .await;
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_packers() {
+        assert_eq!(durafmt(Duration::from_millis(2018)), "2 seconds 18 milliseconds");
+        assert_eq!(durafmt(Duration::from_micros(7086)), "7 milliseconds 86 microseconds");
+        assert_eq!(durafmt(Duration::from_millis(1518)), "1 second 518 milliseconds");
+        assert_eq!(durafmt(Duration::from_secs(61)), "1 minute 1 second");
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_505_887), "2026-11-24T07:38:07Z");
+    }
+}

@@ -566,6 +566,11 @@ static ROWS: &[Row] = &[
     err(r#"consul_key("a/b")"#, None, "`consul_key` needs a Consul server"),
     err(r#"aws_secretsmanager("name", "key")"#, None, "`aws_secretsmanager` needs AWS Secrets Manager"),
     err(r#"aws_secretsmanager_raw("name")"#, None, "`aws_secretsmanager_raw` needs AWS Secrets Manager"),
+    ok(r#"cidrhost("::/0", -1)"#, r#""ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff""#),
+    ok(r#"cidrhost("8000::/1", -1)"#, r#""ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff""#),
+    ok(r#"cidrsubnet("::/0", 128, 5)"#, r#""::5/128""#),
+    err(r#"indent(-1, "a")"#, Some(0), "must not be negative"),
+    err(r#"format("%99999999999s", "a")"#, None, "exceeds"),
     // errors: wrong types and values, with the argument at fault
     err(r#"abs("x")"#, Some(0), "a number is required, not string"),
     err(r#"abs([1])"#, Some(0), "a number is required, not list"),

@@ -181,7 +181,9 @@ fn csv_record(c: &[char], mut i: usize, mut line: usize) -> Result<(Vec<String>,
             loop {
                 match c.get(i) {
                     None => {
-                        return Err(format!("CSV parse error on line {line}: extraneous or missing \" in quoted-field"));
+                        return Err(format!(
+                            "CSV parse error on line {line}: extraneous or missing \" in quoted-field"
+                        ));
                     }
                     Some('"') if c.get(i + 1) == Some(&'"') => {
                         field.push('"');

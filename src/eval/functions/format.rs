@@ -4,6 +4,7 @@
 
 use crate::eval::functions::FnError;
 use crate::eval::functions::encoding::json_text;
+use crate::eval::functions::strings::MAX_PAD;
 use crate::eval::value::{Kind, Value, format_number};
 
 /// One parsed verb.
@@ -102,6 +103,9 @@ fn parse_verb(
         }
         arg_num = n.unwrap_or(1);
         i = j + 1;
+    }
+    if v.width.unwrap_or(0) > MAX_PAD || v.prec.unwrap_or(0) > MAX_PAD {
+        return Err(FnError::call(format!("width or precision at offset {} exceeds {MAX_PAD}", chars[start].0)));
     }
     match at(i) {
         Some(c) if c.is_ascii_alphabetic() => v.mode = c,

@@ -63,22 +63,18 @@ fn parse_net(args: &[Value], i: usize) -> Result<Net, FnError> {
 pub fn cidrhost(_: &Context<'_>, args: &[Value]) -> R {
     let net = parse_net(args, 0)?;
     let num = int_arg(args, 1)?;
-    let size = if net.host_bits() >= 127 { u128::MAX } else { 1u128 << net.host_bits() };
+    // The number of hosts; `None` when it is 2^128 (an IPv6 /0), too many for a u128.
+    let size = 1u128.checked_shl(net.host_bits()).filter(|_| net.host_bits() < 128);
     let too_big = || FnError::arg(1, format!("prefix of {} does not accommodate a host numbered {num}", net.len));
-    let offset = if num >= 0 {
-        let n = u128::from(num.unsigned_abs());
-        if n >= size {
-            return Err(too_big());
-        }
-        n
-    } else {
-        let n = u128::from(num.unsigned_abs());
-        if n > size {
-            return Err(too_big());
-        }
-        size - n
+    let n = u128::from(num.unsigned_abs());
+    let offset = match (num >= 0, size) {
+        (true, Some(size)) if n >= size => return Err(too_big()),
+        (true, _) => n,
+        (false, Some(size)) if n > size => return Err(too_big()),
+        (false, Some(size)) => size - n,
+        (false, None) => n.wrapping_neg(),
     };
-    Ok(Value::string(addr_text(net.base + offset, net.bits)))
+    Ok(Value::string(addr_text(net.base.wrapping_add(offset), net.bits)))
 }
 
 /// `cidrnetmask(prefix)`: IPv4 only.

@@ -11,6 +11,9 @@ use crate::eval::value::{Kind, Value};
 
 type R = Result<Value, FnError>;
 
+/// The most padding `indent` and format widths may ask for, so that a typo cannot exhaust memory.
+pub const MAX_PAD: usize = 1 << 20;
+
 /// `upper(s)`.
 pub fn upper(_: &Context<'_>, args: &[Value]) -> R {
     Ok(Value::string(string_arg(args, 0)?.to_uppercase()))
@@ -86,7 +89,11 @@ pub fn trimsuffix(_: &Context<'_>, args: &[Value]) -> R {
 pub fn indent(_: &Context<'_>, args: &[Value]) -> R {
     let n = int_arg(args, 0)?;
     let s = string_arg(args, 1)?;
-    let pad = " ".repeat(usize::try_from(n).unwrap_or(0));
+    let n = usize::try_from(n).map_err(|_| FnError::arg(0, "the number of spaces must not be negative"))?;
+    if n > MAX_PAD {
+        return Err(FnError::arg(0, format!("the number of spaces must not exceed {MAX_PAD}")));
+    }
+    let pad = " ".repeat(n);
     Ok(Value::string(s.replace('\n', &format!("\n{pad}"))))
 }
 

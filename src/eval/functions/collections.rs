@@ -34,7 +34,7 @@ pub fn alltrue(_: &Context<'_>, args: &[Value]) -> R {
 
 /// `anytrue(list)`: whether any element is true.
 pub fn anytrue(_: &Context<'_>, args: &[Value]) -> R {
-    bools(args).map(|b| Value::bool(b.iter().any(|x| *x == Some(true))))
+    bools(args).map(|b| Value::bool(b.contains(&Some(true))))
 }
 
 fn bools(args: &[Value]) -> Result<Vec<Option<bool>>, FnError> {

@@ -452,6 +452,37 @@ static ROWS: &[Row] = &[
     pk(r#"zipmap([], [])"#, r#"{}"#),
     pk(r#"zipmap(["a", "b"], [[1], {c = 2}])"#, r#"{"a":[1],"b":{"c":2}}"#),
     pk(r#"rsadecrypt(file("files/ct.txt"), file("files/key1.pem"))"#, r#""hi there""#),
+    pk(
+        r#"yamlencode({a = "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh iiiiiiiiii"})"#,
+        r#""\"a\": \"aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg\n  hhhhhhhhhh iiiiiiiiii\"\n""#,
+    ),
+    pk(
+        r#"yamlencode(["tab\there", "é", "null", "true", "1", ""])"#,
+        r#""- \"tab\\there\"\n- \"é\"\n- \"null\"\n- \"true\"\n- \"1\"\n- \"\"\n""#,
+    ),
+    pk(r#"yamlencode({a = " lead", b = "x\n\ny\n\n"})"#, r#""\"a\": \" lead\"\n\"b\": |+\n  x\n\n  y\n\n""#),
+    pk(
+        r#"jsonencode(1e300)"#,
+        r#""1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000""#,
+    ),
+    pk(r#"yamldecode("a: !!int \"3\"\nb: !!float 1\nc: 'quoted: yes'")"#, r#"{"a":"3","b":1,"c":"quoted: yes"}"#),
+    pk(r#"csvdecode("a,b\n\"x\ny\",\" z \"")"#, r#"[{"a":"x\ny","b":" z "}]"#),
+    pk(r#"sort(["b", "B", "a", "_"])"#, r#"["B","_","a","b"]"#),
+    pk(r#"title("o'neil mcdonald 3rd")"#, r#""O'Neil Mcdonald 3rd""#),
+    pk(r#"urlencode("~!*()'")"#, r#""~%21%2A%28%29%27""#),
+    pk(r#"trimspace("\u00a0x\u00a0")"#, r#""x""#),
+    pk(
+        r#"yamlencode("aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh iiiiiiiiii")"#,
+        r#""\"aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh\n  iiiiiiiiii\"\n""#,
+    ),
+    pk(
+        r#"yamlencode([{k = "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh iiiiiiiiii jjjjjjjjjj kkkkkkkkkk llllllllll mmmmmmmmmm nnnnnnnnnn oooooooooo pppppppppp"}])"#,
+        r#""- \"k\": \"aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg\n    hhhhhhhhhh iiiiiiiiii jjjjjjjjjj kkkkkkkkkk llllllllll mmmmmmmmmm nnnnnnnnnn oooooooooo\n    pppppppppp\"\n""#,
+    ),
+    pk(
+        r#"yamlencode(["a\u0085b", "nb\u00a0sp", "<&>", "\u0001"])"#,
+        r#""- \"a\\Nb\"\n- \"nb sp\"\n- \"\u003c\u0026\u003e\"\n- \"\\x01\"\n""#,
+    ),
     // ---- rows from the cty / Packer 1.16 source ----
     // 1.6.6 printed "12 " (a since-fixed cty bug with doubled quotes inside a literal)
     ok(r#"formatdate("HH 'o''clock'", "2018-01-02T00:12:01Z")"#, r#""12 o'clock""#),
@@ -571,6 +602,8 @@ static ROWS: &[Row] = &[
     ok(r#"cidrsubnet("::/0", 128, 5)"#, r#""::5/128""#),
     err(r#"indent(-1, "a")"#, Some(0), "must not be negative"),
     err(r#"format("%99999999999s", "a")"#, None, "exceeds"),
+    // Packer keeps numbers at arbitrary precision (1e400 decodes); forge's numbers are f64
+    err(r#"jsondecode("1e400")"#, Some(0), "number out of range"),
     // errors: wrong types and values, with the argument at fault
     err(r#"abs("x")"#, Some(0), "a number is required, not string"),
     err(r#"abs([1])"#, Some(0), "a number is required, not list"),

@@ -91,7 +91,7 @@ pub fn parseint(_: &Context<'_>, args: &[Value]) -> R {
     if !(2..=62).contains(&base) {
         return Err(FnError::arg(1, "base must be a whole number between 2 and 62 inclusive"));
     }
-    parse_in_base(&s, base as u32)
+    parse_in_base(&s, u32::try_from(base).unwrap_or(10))
         .map(Value::number)
         .ok_or_else(|| FnError::arg(0, format!("cannot parse {s:?} as a base {base} integer")))
 }

@@ -9,7 +9,6 @@ use regex::Regex;
 use yaml_rust2::parser::{Event, EventReceiver, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
-use crate::eval::functions::encoding::json_text;
 use crate::eval::value::{Kind, Value, format_number};
 
 struct Collect(Vec<Event>);
@@ -170,7 +169,8 @@ fn block(v: &Value, indent: usize, out: &mut String) {
                     out.push('\n');
                     out.push_str(&pad);
                 }
-                out.push_str(&json_text(&Value::string(k.clone())));
+                let column = current_column(out);
+                out.push_str(&quoted(k, column, indent + 2));
                 out.push(':');
                 match &item.kind {
                     Kind::Map(_) if is_block(item) => {
@@ -202,7 +202,10 @@ fn scalar_text(v: &Value, indent: usize, out: &mut String) {
         Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Kind::Number(n) => out.push_str(&format_number(*n)),
         Kind::String(s) if s.contains('\n') => literal(s, indent, out),
-        Kind::String(s) => out.push_str(&json_text(&Value::string(s.clone()))),
+        Kind::String(s) => {
+            let column = current_column(out);
+            out.push_str(&quoted(s, column, indent.max(2)));
+        }
     }
 }
 
@@ -221,5 +224,62 @@ fn literal(s: &str, indent: usize, out: &mut String) {
             out.push_str(&pad);
             out.push_str(line);
         }
+    }
+}
+
+fn current_column(out: &str) -> usize {
+    out.rsplit('\n').next().map_or(0, |line| line.chars().count())
+}
+
+/// go-yaml's preferred line width; double-quoted scalars fold at a space past it.
+const BEST_WIDTH: usize = 80;
+
+/// A double-quoted scalar as go-yaml writes it: YAML escapes for what is not printable, and
+/// a line break (with `indent` spaces) at a single space once the line is past 80 columns.
+fn quoted(s: &str, start_column: usize, indent: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::from("\"");
+    let mut column = start_column + 1;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev_space = i > 0 && chars[i - 1] == ' ';
+            let next_space = chars.get(i + 1) == Some(&' ');
+            if i > 0 && !prev_space && !next_space && i + 1 < chars.len() && column > BEST_WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                column = indent;
+                continue;
+            }
+        }
+        let piece = escape(c);
+        column += piece.chars().count();
+        out.push_str(&piece);
+    }
+    out.push('"');
+    out
+}
+
+fn escape(c: char) -> String {
+    let printable = matches!(c as u32, 0x0A | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0x1_0000..=0x10_FFFF)
+        || (matches!(c as u32, 0xE000..=0xFFFD) && c != '\u{FEFF}');
+    match c {
+        '"' => "\\\"".to_string(),
+        '\\' => "\\\\".to_string(),
+        '\0' => "\\0".to_string(),
+        '\u{7}' => "\\a".to_string(),
+        '\u{8}' => "\\b".to_string(),
+        '\t' => "\\t".to_string(),
+        '\n' => "\\n".to_string(),
+        '\u{b}' => "\\v".to_string(),
+        '\u{c}' => "\\f".to_string(),
+        '\r' => "\\r".to_string(),
+        '\u{1b}' => "\\e".to_string(),
+        '\u{85}' => "\\N".to_string(),
+        '\u{2028}' => "\\L".to_string(),
+        '\u{2029}' => "\\P".to_string(),
+        c if printable => c.to_string(),
+        c if (c as u32) <= 0xFF => format!("\\x{:02X}", c as u32),
+        c if (c as u32) <= 0xFFFF => format!("\\u{:04X}", c as u32),
+        c => format!("\\U{:08X}", c as u32),
     }
 }

@@ -511,9 +511,9 @@ fn fraction(t: &Time, s: &str) -> Option<(String, usize)> {
     Some((text, 1 + n))
 }
 
-/// Formats a time by a C strftime spec, as jehiah/go-strftime does.
+/// Formats a time by a strftime spec as jehiah/go-strftime (Packer's) does: only `%a %A %b
+/// %B %d %H %I %L %m %M %p %S %y %Y %z %Z` and `%%`; any other directive is kept verbatim.
 pub fn strftime(t: &Time, spec: &str) -> String {
-    let c = t.civil();
     let mut out = String::new();
     let mut chars = spec.chars();
     while let Some(ch) = chars.next() {
@@ -526,48 +526,33 @@ pub fn strftime(t: &Time, spec: &str) -> String {
             break;
         };
         let layout = match d {
-            'a' => "Mon",
-            'A' => "Monday",
-            'b' | 'h' => "Jan",
             'B' => "January",
-            'c' => "Mon Jan _2 15:04:05 2006",
+            'b' => "Jan",
+            'm' => "01",
+            'A' => "Monday",
+            'a' => "Mon",
             'd' => "02",
-            'D' | 'x' => "01/02/06",
-            'e' => "_2",
-            'F' => "2006-01-02",
             'H' => "15",
             'I' => "03",
-            'm' => "01",
             'M' => "04",
-            'p' => "PM",
-            'r' => "03:04:05 PM",
-            'R' => "15:04",
             'S' => "05",
-            'T' | 'X' => "15:04:05",
-            'y' => "06",
             'Y' => "2006",
-            'z' => "-0700",
+            'y' => "06",
+            'p' => "PM",
             'Z' => "MST",
-            _ => "",
-        };
-        if !layout.is_empty() {
-            out.push_str(&go_format(t, layout));
-            continue;
-        }
-        match d {
-            'f' => out.push_str(&format!("{:06}", t.nanos / 1000)),
-            'L' => out.push_str(&format!("{:03}", t.nanos / 1_000_000)),
-            'j' => out.push_str(&format!("{:03}", c.yday)),
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'u' => out.push_str(&(if c.weekday == 0 { 7 } else { c.weekday }).to_string()),
-            'w' => out.push_str(&c.weekday.to_string()),
-            '%' => out.push('%'),
+            'z' => "-0700",
+            'L' => ".000",
+            '%' => {
+                out.push('%');
+                continue;
+            }
             other => {
                 out.push('%');
                 out.push(other);
+                continue;
             }
-        }
+        };
+        out.push_str(&go_format(t, layout));
     }
     out
 }

@@ -20,6 +20,13 @@ pub trait Vfs {
     fn is_dir(&self, path: &Path) -> bool;
     /// Whether `path` exists.
     fn exists(&self, path: &Path) -> bool;
+    /// The whole content of a file as bytes (`filebase64` reads files that are not UTF-8).
+    ///
+    /// # Errors
+    /// When the file cannot be read.
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.read_to_string(path).map(String::into_bytes)
+    }
 }
 
 /// The real file system.
@@ -43,6 +50,10 @@ impl Vfs for RealFs {
 
     fn exists(&self, path: &Path) -> bool {
         path.exists()
+    }
+
+    fn read_bytes(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
     }
 }
 

@@ -96,7 +96,9 @@ pub fn from_body(env: &Env<'_>, ctx: &Ctx, body: &Body) -> Node {
     let mut node = Node { value: Value::null(), span: body.span, entries: Vec::new(), items: Vec::new() };
     let mut map = BTreeMap::new();
     for a in &body.attributes {
-        let Some(v) = env.eval_reporting(ctx, &a.value) else { continue };
+        // A value that failed to evaluate was reported; decode it as unknown so it is not also
+        // reported as missing.
+        let v = env.eval_reporting(ctx, &a.value).unwrap_or_else(|| Value::deferred("a value that failed to evaluate"));
         map.insert(a.key.value.clone(), v.clone());
         node.entries.push((a.key.value.clone(), a.key.span, Node::from_expr(&a.value, v)));
     }

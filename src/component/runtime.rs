@@ -101,8 +101,9 @@ impl RunCx {
 
     /// The environment variables Packer gives every script.
     pub fn packer_env(&self) -> Vec<(String, String)> {
+        // Packer passes the source's own name, in HCL2 as in JSON.
         vec![
-            ("PACKER_BUILD_NAME".into(), self.build_name.clone()),
+            ("PACKER_BUILD_NAME".into(), self.source_name.clone()),
             ("PACKER_BUILDER_TYPE".into(), self.builder_type.clone()),
         ]
     }

@@ -261,7 +261,12 @@ impl<'t> Env<'t> {
             cwd: Path::new(&self.cwd),
             start_time: self.start_time,
             vfs: self.vfs,
-            build: ctx.build.as_ref().map(|b| (b.full_name.as_str(), b.builder_type.as_str())),
+            // A builder's own strings know the build too (Go's `{{build_name}}` in a legacy builder).
+            build: ctx
+                .build
+                .as_ref()
+                .map(|b| (b.full_name.as_str(), b.builder_type.as_str()))
+                .or_else(|| ctx.source.as_ref().map(|(t, n)| (n.as_str(), t.as_str()))),
         }
     }
 

@@ -77,7 +77,12 @@ impl crate::component::runtime::PostProcessorRun for Config {
             let inputs: Vec<std::path::PathBuf> = input.files.iter().map(|f| cx.path(f)).collect();
             cx.ui.say(&format!("Using {format} compression (level {level}) for {output}"));
             if format.starts_with("tar") {
-                cx.ui.say(&format!("Tarring {output} with {}", format.trim_start_matches("tar.")));
+                let codec = match format {
+                    "tar.gz" => "gzip",
+                    "tar.lz4" => "lz4",
+                    _ => "no compression",
+                };
+                cx.ui.say(&format!("Tarring {output} with {codec}"));
             }
             let out_for_task = out_path.clone();
             tokio::task::spawn_blocking(move || write_archive(&out_for_task, &inputs, format, level))

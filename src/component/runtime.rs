@@ -162,11 +162,12 @@ pub async fn run_local(cx: &RunCx, program: &str, args: &[String], env: &[(Strin
     let mut child = Command::new(program)
         .args(args)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .current_dir(&cx.base_dir)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
+        // Its own process group, so that cancelling kills the script's children too.
+        .process_group(0)
         .spawn()
         .map_err(|e| RunError::failed(format!("cannot run `{program}`: {e}")))?;
     let stdout = child.stdout.take();
@@ -192,11 +193,20 @@ pub async fn run_local(cx: &RunCx, program: &str, args: &[String], env: &[(Strin
     let status = tokio::select! {
         status = child.wait() => status.map_err(|e| RunError::failed(format!("`{program}` failed: {e}")))?,
         () = cx.cancel.cancelled() => {
-            let _ = child.kill().await;
+            kill_group(&mut child).await;
             return Err(RunError::Cancelled);
         }
     };
     let _ = out_task.await;
     let _ = err_task.await;
     Ok(status.code().unwrap_or(-1))
+}
+
+/// Kills a child and everything in its process group (`sh -c` leaves grandchildren otherwise).
+async fn kill_group(child: &mut tokio::process::Child) {
+    if let Some(pid) = child.id() {
+        // `kill` the program avoids unsafe code for a signal to a process group.
+        let _ = tokio::process::Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).status().await;
+    }
+    let _ = child.kill().await;
 }

@@ -285,9 +285,22 @@ impl Job {
             )));
         };
         self.debug_pause(cx, &format!("Pausing before the `{}` builder.", def.name)).await;
+        self.cancellable(run(&node, cx.clone())).await
+    }
+
+    /// Runs a step; on cancellation gives it a moment to stop what it started (kill its
+    /// processes, close its channels) before dropping it.
+    async fn cancellable<T>(
+        &self,
+        step: impl std::future::Future<Output = Result<T, RunError>>,
+    ) -> Result<T, RunError> {
+        tokio::pin!(step);
         tokio::select! {
-            r = run(&node, cx.clone()) => r,
-            () = self.cancel.cancelled() => Err(RunError::Cancelled),
+            r = &mut step => r,
+            () = self.cancel.cancelled() => {
+                let _ = tokio::time::timeout(Duration::from_secs(10), &mut step).await;
+                Err(RunError::Cancelled)
+            }
         }
     }
 
@@ -323,19 +336,29 @@ impl Job {
         let mut tries_left = p.max_retries;
         loop {
             let node = self.node(ctx, &p.step)?;
-            let attempt = run(&node, cx.clone());
             let result = match p.timeout {
-                Some(d) => tokio::select! {
-                    r = tokio::time::timeout(d, attempt) => r.unwrap_or_else(|_| {
-                        cx.ui.say("Cancelling provisioner after a timeout...");
-                        Err(RunError::failed(format!("provisioner timed out after {}", go_duration(d))))
-                    }),
-                    () = self.cancel.cancelled() => Err(RunError::Cancelled),
-                },
-                None => tokio::select! {
-                    r = attempt => r,
-                    () = self.cancel.cancelled() => Err(RunError::Cancelled),
-                },
+                Some(d) => {
+                    // The step's own token is cancelled on timeout, so it stops its processes.
+                    let step_cancel = self.cancel.child_token();
+                    let mut step_cx = cx.clone();
+                    step_cx.cancel = step_cancel.clone();
+                    let attempt = run(&node, step_cx);
+                    tokio::pin!(attempt);
+                    match tokio::time::timeout(d, &mut attempt).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            cx.ui.say("Cancelling provisioner after a timeout...");
+                            step_cancel.cancel();
+                            let _ = tokio::time::timeout(Duration::from_secs(10), &mut attempt).await;
+                            if self.cancel.is_cancelled() {
+                                Err(RunError::Cancelled)
+                            } else {
+                                Err(RunError::failed(format!("provisioner timed out after {}", go_duration(d))))
+                            }
+                        }
+                    }
+                }
+                None => self.cancellable(run(&node, cx.clone())).await,
             };
             match result {
                 Err(RunError::Failed(e)) if tries_left > 0 => {
@@ -385,10 +408,7 @@ impl Job {
                 build_cx.ui.say(&line);
                 let cx = self.cx(&format!("{} ({})", self.bp.name, pp.step.kind), cleanups);
                 let node = self.node(ctx, &pp.step)?;
-                let result = tokio::select! {
-                    r = run(&node, cx, prior.clone()) => r,
-                    () = self.cancel.cancelled() => Err(RunError::Cancelled),
-                };
+                let result = self.cancellable(run(&node, cx, prior.clone())).await;
                 let done = result.map_err(|e| match e {
                     RunError::Failed(m) => RunError::failed(format!("Post-processor failed: {m}")),
                     other => other,

@@ -41,6 +41,19 @@ run "forge inspect local.pkr.hcl" "$forge" inspect local.pkr.hcl
 run "packer inspect local.pkr.hcl" packer inspect local.pkr.hcl
 RUNS=5 run "packer validate -syntax-only 500x500 (HCL)" packer validate -syntax-only "$large_hcl"
 run "forge validate -syntax-only 500x500 (HCL)" "$forge" validate -syntax-only "$large_hcl"
-run "forge validate 500x500 (HCL)" "$forge" validate "$large_hcl"
+run "forge validate 500x500 all (HCL, 250,000 provisioner instances)" "$forge" validate "$large_hcl"
+# A chain of 500 locals, each using the one before: evaluation must stay linear.
+{
+  echo 'locals {'
+  echo '  l0 = "x"'
+  for i in $(seq 1 500); do echo "  l$i = \"\${local.l$((i - 1))}-$i\""; done
+  echo '}'
+  echo 'source "null" "a" { communicator = "none" }'
+  echo 'build { sources = ["source.null.a"] }'
+} > "$work/chain.pkr.hcl"
+run "forge validate 500-local chain" "$forge" validate "$work/chain.pkr.hcl"
+run "forge validate 500x500 only (HCL)" "$forge" validate "$(ls "$work"/large-only/*.pkr.hcl | head -1)"
+RUNS=3 run "packer validate 500x500 only (JSON, 500 provisioner instances)" packer validate "$(ls "$work"/large-only/*.json | head -1)"
+run "forge validate 500x500 only (JSON)" "$forge" validate "$(ls "$work"/large-only/*.json | head -1)"
 RUNS=5 run "packer validate -syntax-only 500x500 (JSON)" packer validate -syntax-only "$large_json"
 run "forge validate -syntax-only 500x500 (JSON)" "$forge" validate -syntax-only "$large_json"

@@ -268,8 +268,26 @@ pub fn unknown_type(kind: ComponentKind, name: &str, span: crate::source::Span) 
 }
 
 /// Decodes a component's body against `C` and runs its rules.
+/// Property names of `C`'s schema, computed once per type (schemas are costly to generate and
+/// a large template checks thousands of bodies).
+fn known_properties<C: Config>() -> std::sync::Arc<Vec<String>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<Vec<String>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = std::any::type_name::<C>();
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+        return hit;
+    }
+    let names = Arc::new(schema::property_names(&schema::of::<C>()));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, names.clone());
+    }
+    names
+}
+
 fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
-    let known = schema::property_names(&schema::of::<C>());
+    let known = known_properties::<C>();
     let mut clean = cx.node.clone();
     let mut unknown = Vec::new();
     clean.entries.retain(|(key, span, _)| {

@@ -42,6 +42,7 @@ pub struct Env<'t> {
     start_time: SystemTime,
     vfs: &'t dyn Vfs,
     pub(crate) diags: RefCell<Vec<Diagnostic>>,
+    seen: RefCell<std::collections::HashSet<(Span, String)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +68,7 @@ impl<'t> Env<'t> {
             start_time: inputs.start_time,
             vfs,
             diags: RefCell::new(Vec::new()),
+            seen: RefCell::new(std::collections::HashSet::new()),
         };
         vars::resolve(&mut env, t, inputs);
         env.data = data_placeholders(t, &env);
@@ -88,6 +90,7 @@ impl<'t> Env<'t> {
             start_time: self.start_time,
             vfs: self.vfs,
             diags: RefCell::new(Vec::new()),
+            seen: RefCell::new(std::collections::HashSet::new()),
         }
     }
 
@@ -132,6 +135,7 @@ impl<'t> Env<'t> {
             start_time: s.start_time,
             vfs,
             diags: RefCell::new(Vec::new()),
+            seen: RefCell::new(std::collections::HashSet::new()),
         }
     }
 
@@ -145,9 +149,13 @@ impl<'t> Env<'t> {
         }
     }
 
-    /// Records a diagnostic.
+    /// Records a diagnostic (once: checking a body for every source finds the same mistake
+    /// at the same place many times).
     pub fn report(&self, d: Diagnostic) {
-        self.diags.borrow_mut().push(d);
+        let key = (d.span(), d.message.clone());
+        if self.seen.borrow_mut().insert(key) {
+            self.diags.borrow_mut().push(d);
+        }
     }
 
     /// Records an evaluation error (already-reported ones are dropped).

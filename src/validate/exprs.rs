@@ -25,30 +25,51 @@ pub fn check(env: &Env<'_>, t: &Template) {
     }
 }
 
+/// The evaluation context of a build's provisioners for one of its sources.
+struct SourceCtx {
+    /// `TYPE.NAME` (legacy: the builder name), as `only`/`except`/`override` name it.
+    short: String,
+    ctx: Ctx,
+}
+
+fn source_contexts(b: &Build) -> Vec<SourceCtx> {
+    let legacy = b.origin.is_legacy();
+    b.sources
+        .iter()
+        .filter_map(|u| {
+            let (kind, name) = u.target()?;
+            let local = u.name.as_ref().map_or(name, |n| n.value.as_str()).to_string();
+            let short = if legacy { local.clone() } else { format!("{kind}.{local}") };
+            let ctx = Ctx {
+                source: Some((kind.to_string(), local.clone())),
+                build: Some(BuildCtx {
+                    name: b.name.as_ref().map(|n| n.value.clone()),
+                    full_name: local,
+                    builder_type: kind.to_string(),
+                    generated: BTreeMap::new(),
+                }),
+                ..Ctx::default()
+            };
+            Some(SourceCtx { short, ctx })
+        })
+        .collect()
+}
+
+/// Whether an expression in `body` refers to `source.*`, so that its value differs per source.
+fn mentions_source(body: &Body) -> bool {
+    fn expr(e: &crate::ir::Expr) -> bool {
+        let text = crate::ir::dump::expr(e);
+        text.contains("source.") || text.contains("go::build_name") || text.contains("go::build_type")
+    }
+    body.attributes.iter().any(|a| expr(&a.value)) || body.blocks.iter().any(|b| mentions_source(&b.body))
+}
+
+fn applies(only: &[crate::ir::Spanned<String>], except: &[crate::ir::Spanned<String>], short: &str) -> bool {
+    (only.is_empty() || only.iter().any(|o| o.value == short)) && !except.iter().any(|e| e.value == short)
+}
+
 fn build(env: &Env<'_>, t: &Template, b: &Build) {
-    // Provisioners and post-processors are checked once per build, in the context of its first
-    // source: their errors do not depend on which source runs them.
-    let first = b.sources.iter().find_map(|u| {
-        let (kind, name) = u.target()?;
-        let local = u.name.as_ref().map_or(name, |n| n.value.as_str());
-        Some((kind.to_string(), local.to_string()))
-    });
-    let full_name = match (&first, b.origin.is_legacy(), &b.name) {
-        (Some((_, n)), true, _) => n.clone(),
-        (Some((k, n)), false, Some(bn)) => format!("{}.{k}.{n}", bn.value),
-        (Some((k, n)), false, None) => format!("{k}.{n}"),
-        (None, _, _) => String::new(),
-    };
-    let ctx = Ctx {
-        source: first.clone(),
-        build: Some(BuildCtx {
-            name: b.name.as_ref().map(|n| n.value.clone()),
-            full_name,
-            builder_type: first.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
-            generated: BTreeMap::new(),
-        }),
-        ..Ctx::default()
-    };
+    let sources = source_contexts(b);
     for u in &b.sources {
         // A nested `source` block may add to (and, in forge, override) the top-level source:
         // the merged body is what gets checked.
@@ -61,25 +82,39 @@ fn build(env: &Env<'_>, t: &Template, b: &Build) {
         let merged = merge(&top.body, &u.body);
         component(env, &src_ctx, ComponentKind::Builder, &top.kind, &merged);
     }
+    // A provisioner is checked once per source that runs it when its values depend on the
+    // source (or an override changes it), and once per build otherwise: the same template then
+    // gives the same diagnostics, and a 500 × 500 cross product stays fast.
     for p in b.provisioners.iter().chain(&b.error_cleanup) {
-        component(env, &ctx, ComponentKind::Provisioner, &p.kind, &p.body);
-        meta_arguments(env, &ctx, p);
-        for o in &p.overrides {
-            body(env, &ctx, &o.body);
+        let per_source = mentions_source(&p.body) || !p.overrides.is_empty();
+        let targets: Vec<&SourceCtx> = sources.iter().filter(|s| applies(&p.only, &p.except, &s.short)).collect();
+        let targets = if per_source { targets } else { targets.into_iter().take(1).collect() };
+        for s in targets {
+            let mut body = p.body.clone();
+            for o in p.overrides.iter().filter(|o| o.target.value == s.short || s.short.rsplit_once('.').is_some_and(|(_, n)| n == o.target.value)) {
+                body = merge(&body, &o.body);
+            }
+            component(env, &s.ctx, ComponentKind::Provisioner, &p.kind, &body);
+            meta_arguments(env, &s.ctx, p);
         }
     }
     for chain in &b.post_processors {
         for pp in &chain.steps {
-            component(env, &ctx, ComponentKind::PostProcessor, &pp.kind, &pp.body);
-            if let Some(k) = &pp.keep_input_artifact {
-                let _ = env.eval_reporting(&ctx, k);
+            let targets: Vec<&SourceCtx> = sources.iter().filter(|s| applies(&pp.only, &pp.except, &s.short)).collect();
+            let targets = if mentions_source(&pp.body) { targets } else { targets.into_iter().take(1).collect() };
+            for s in targets {
+                component(env, &s.ctx, ComponentKind::PostProcessor, &pp.kind, &pp.body);
+                if let Some(k) = &pp.keep_input_artifact {
+                    let _ = env.eval_reporting(&s.ctx, k);
+                }
             }
         }
     }
-    for d in &b.dynamic {
-        dynamic(env, &ctx, d);
+    if let Some(first) = sources.first() {
+        for d in &b.dynamic {
+            dynamic(env, &first.ctx, d);
+        }
     }
-    let _ = t;
 }
 
 /// `pause_before` and `timeout` must be durations, `max_retries` a whole number.

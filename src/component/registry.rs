@@ -162,6 +162,7 @@ macro_rules! component {
 pub static REGISTRY: &[ComponentDef] = &[
     component!(Builder, "null", builder::null::Config, "Runs provisioners on an existing machine (or none) and creates no image.", builder),
     component!(Builder, "file", builder::file::Config, "Creates a file from `content` or a `source` file; for tests and examples.", builder),
+    component!(Builder, "amazon-ebs", builder::amazon_ebs::Config, "Creates an EBS-backed AMI from a source AMI (validation only in this version)."),
     component!(Communicator, "ssh", communicator::ssh::Config, "Connects to the machine over SSH."),
     component!(Communicator, "none", communicator::none::Config, "No connection: for builders that need no machine."),
     component!(Provisioner, "shell", provisioner::shell::Config, "Runs shell scripts on the machine over the communicator."),
@@ -175,6 +176,7 @@ pub static REGISTRY: &[ComponentDef] = &[
     component!(PostProcessor, "artifice", post_processor::artifice::Config, "Replaces the artifact with a list of files.", post_processor),
     component!(DataSource, "null", datasource::null::Config, "Returns its input as output."),
     component!(DataSource, "http", datasource::http::Config, "Fetches a URL when the build runs."),
+    component!(DataSource, "amazon-ami", datasource::amazon_ami::Config, "Finds an AMI by filters and owners when the build runs."),
 ];
 
 /// Finds a built-in component.

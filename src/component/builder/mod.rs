@@ -1,4 +1,5 @@
 //! Builders: what turns a `source` into an artifact.
 
+pub mod amazon_ebs;
 pub mod file;
 pub mod null;

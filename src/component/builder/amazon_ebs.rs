@@ -1,0 +1,422 @@
+//! The `amazon-ebs` builder's configuration: every argument of Packer's amazon plugin and its
+//! Prepare rules. Running it (on aws-sdk-ec2) is not built yet: `forge build` says so.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::component::communicator::ssh;
+use crate::component::prepare::PrepareCtx;
+
+/// Volume types EC2 accepts.
+pub const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
+
+/// A block device mapping (`launch_block_device_mappings`, `ami_block_device_mappings`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct BlockDevice {
+    /// The device name, e.g. `/dev/sda1`.
+    pub device_name: String,
+    /// Size in GiB.
+    pub volume_size: Option<i64>,
+    /// `gp2`, `gp3`, `io1`, `io2`, `st1`, `sc1` or `standard`.
+    pub volume_type: Option<String>,
+    /// Provisioned IOPS (io1, io2, gp3).
+    pub iops: Option<i64>,
+    /// Throughput in MiB/s (gp3).
+    pub throughput: Option<i64>,
+    /// Delete the volume when the instance terminates.
+    pub delete_on_termination: Option<bool>,
+    /// Encrypt the volume.
+    pub encrypted: Option<bool>,
+    /// The KMS key of an encrypted launch volume.
+    pub kms_key_id: Option<String>,
+    /// Create the volume from this snapshot.
+    pub snapshot_id: Option<String>,
+    /// An instance-store volume name (`ephemeral0`).
+    pub virtual_name: Option<String>,
+    /// Suppress the device of the AMI.
+    pub no_device: Option<bool>,
+}
+
+/// `source_ami_filter`, `vpc_filter`, `subnet_filter`, `security_group_filter`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Filter {
+    /// EC2 filters, name to value.
+    pub filters: Option<BTreeMap<String, String>>,
+    /// AMI owners: account ids, `self`, `amazon`, `aws-marketplace` (source AMI filter).
+    pub owners: Option<Vec<String>>,
+    /// Take the newest match instead of requiring exactly one.
+    pub most_recent: Option<bool>,
+    /// Also match deprecated AMIs.
+    pub include_deprecated: Option<bool>,
+    /// Subnet filter: the subnet with the most free addresses.
+    pub most_free: Option<bool>,
+    /// Subnet filter: a random matching subnet.
+    pub random: Option<bool>,
+}
+
+/// `tag { key = …, value = … }` and its twins.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct KeyValue {
+    /// The tag key (`name` in `run_volume_tag`).
+    #[serde(alias = "name")]
+    pub key: String,
+    /// The tag value.
+    pub value: String,
+}
+
+/// `assume_role { … }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct AssumeRole {
+    /// The role to assume.
+    pub role_arn: String,
+    /// The session name.
+    pub session_name: Option<String>,
+    /// Session length in seconds.
+    pub duration_seconds: Option<i64>,
+    /// An external id required by the role.
+    pub external_id: Option<String>,
+    /// An inline session policy.
+    pub policy: Option<String>,
+    /// Managed session policies.
+    pub policy_arns: Option<Vec<String>>,
+    /// Session tags.
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Tags passed on to chained roles.
+    pub transitive_tag_keys: Option<Vec<String>>,
+}
+
+/// `aws_polling { … }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Polling {
+    /// How many times to poll.
+    pub max_attempts: Option<i64>,
+    /// Seconds between polls.
+    pub delay_seconds: Option<i64>,
+}
+
+/// `metadata_options { … }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct MetadataOptions {
+    /// `enabled` or `disabled`.
+    pub http_endpoint: Option<String>,
+    /// `optional` or `required` (IMDSv2).
+    pub http_tokens: Option<String>,
+    /// 1 to 64.
+    pub http_put_response_hop_limit: Option<i64>,
+    /// `enabled` or `disabled`.
+    pub instance_metadata_tags: Option<String>,
+}
+
+/// `placement { … }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Placement {
+    /// `default`, `dedicated` or `host`.
+    pub tenancy: Option<String>,
+    /// A dedicated host.
+    pub host_id: Option<String>,
+    /// A host resource group.
+    pub host_resource_group_arn: Option<String>,
+}
+
+/// `deregistration_protection { … }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct DeregistrationProtection {
+    /// Protect the AMI from deregistration.
+    pub enabled: Option<bool>,
+    /// Keep protection for 24 hours after it is disabled.
+    pub with_cooldown: Option<bool>,
+}
+
+/// Configuration of the `amazon-ebs` builder.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Config {
+    // Access.
+    /// AWS access key (with `secret_key`); otherwise the SDK's standard chain.
+    pub access_key: Option<String>,
+    /// AWS secret key.
+    pub secret_key: Option<String>,
+    /// A session token.
+    pub token: Option<String>,
+    /// A profile of the shared config files.
+    pub profile: Option<String>,
+    /// The shared credentials file.
+    pub shared_credentials_file: Option<String>,
+    /// The region to build in.
+    pub region: Option<String>,
+    /// An EC2 endpoint, e.g. a local emulator.
+    pub custom_endpoint_ec2: Option<String>,
+    /// Do not check that `region` and `ami_regions` exist.
+    pub skip_region_validation: Option<bool>,
+    /// Skip TLS verification of the endpoint.
+    pub insecure_skip_tls_verify: Option<bool>,
+    /// Retries of a throttled API call (10).
+    pub max_retries: Option<i64>,
+    /// An MFA code for the credentials.
+    pub mfa_code: Option<String>,
+    /// Do not validate the credentials with STS.
+    pub skip_credential_validation: Option<bool>,
+    /// Do not use the instance metadata service for credentials.
+    pub skip_metadata_api_check: Option<bool>,
+    /// Decode authorization failure messages.
+    pub decode_authorization_messages: Option<bool>,
+    /// Assume a role.
+    pub assume_role: Option<AssumeRole>,
+    /// Credentials from Vault's AWS engine (not supported by forge).
+    pub vault_aws_engine: Option<serde_json::Value>,
+    /// How to wait for EC2 state changes.
+    pub aws_polling: Option<Polling>,
+    // Source.
+    /// The AMI to start from.
+    pub source_ami: Option<String>,
+    /// Find the AMI to start from.
+    pub source_ami_filter: Option<Filter>,
+    // Instance.
+    /// The instance type.
+    pub instance_type: Option<String>,
+    /// Spot instance types (instead of `instance_type`).
+    pub spot_instance_types: Option<Vec<String>>,
+    /// A spot price, or `auto`.
+    pub spot_price: Option<String>,
+    /// The spot allocation strategy.
+    pub spot_allocation_strategy: Option<String>,
+    /// Tags of the spot request.
+    pub spot_tags: Option<BTreeMap<String, String>>,
+    /// Tags of the EC2 fleet.
+    pub fleet_tags: Option<BTreeMap<String, String>>,
+    /// Volumes of the build instance.
+    pub launch_block_device_mappings: Option<Vec<BlockDevice>>,
+    /// Tags of the build instance.
+    pub run_tags: Option<BTreeMap<String, String>>,
+    /// `run_tag { key, value }` blocks.
+    pub run_tag: Option<Vec<KeyValue>>,
+    /// Tags of the build instance's volumes.
+    pub run_volume_tags: Option<BTreeMap<String, String>>,
+    /// `run_volume_tag { name, value }` blocks.
+    pub run_volume_tag: Option<Vec<KeyValue>>,
+    /// User data.
+    pub user_data: Option<String>,
+    /// A file of user data.
+    pub user_data_file: Option<String>,
+    /// An IAM instance profile for the build instance.
+    pub iam_instance_profile: Option<String>,
+    /// A policy for a temporary instance profile.
+    pub temporary_iam_instance_profile_policy_document: Option<serde_json::Value>,
+    /// Do not check the instance profile.
+    pub skip_profile_validation: Option<bool>,
+    /// Instance metadata service options.
+    pub metadata_options: Option<MetadataOptions>,
+    /// EBS-optimized instance.
+    pub ebs_optimized: Option<bool>,
+    /// `stop` (default) or `terminate`.
+    pub shutdown_behavior: Option<String>,
+    /// Do not stop the instance before creating the AMI.
+    pub disable_stop_instance: Option<bool>,
+    /// Unlimited CPU credits for burstable types.
+    pub enable_unlimited_credits: Option<bool>,
+    /// Nitro Enclaves.
+    pub enable_nitro_enclave: Option<bool>,
+    /// Placement of the instance.
+    pub placement: Option<Placement>,
+    /// Tenancy (deprecated: use `placement`).
+    pub tenancy: Option<String>,
+    /// Capacity reservation preference: `none`, `open`.
+    pub capacity_reservation_preference: Option<String>,
+    /// A capacity reservation.
+    pub capacity_reservation_id: Option<String>,
+    /// A capacity reservation group.
+    pub capacity_reservation_group_arn: Option<String>,
+    /// Wait this long for a Windows password.
+    pub windows_password_timeout: Option<String>,
+    /// Wait before connecting with Session Manager.
+    pub pause_before_ssm: Option<String>,
+    /// The local port of a Session Manager tunnel.
+    pub session_manager_port: Option<i64>,
+    // Network.
+    /// The VPC.
+    pub vpc_id: Option<String>,
+    /// Find the VPC.
+    pub vpc_filter: Option<Filter>,
+    /// The subnet.
+    pub subnet_id: Option<String>,
+    /// Find the subnet.
+    pub subnet_filter: Option<Filter>,
+    /// The availability zone.
+    pub availability_zone: Option<String>,
+    /// Give the instance a public IP.
+    pub associate_public_ip_address: Option<bool>,
+    /// A security group to use.
+    pub security_group_id: Option<String>,
+    /// Security groups to use.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Find security groups.
+    pub security_group_filter: Option<Filter>,
+    /// Who may connect through the temporary security group.
+    #[schemars(default = "default_cidrs")]
+    pub temporary_security_group_source_cidrs: Option<Vec<String>>,
+    /// Open the temporary security group to forge's public IP only.
+    pub temporary_security_group_source_public_ip: Option<bool>,
+    // AMI.
+    /// The AMI's name.
+    pub ami_name: String,
+    /// The AMI's description.
+    pub ami_description: Option<String>,
+    /// Volumes of the AMI.
+    pub ami_block_device_mappings: Option<Vec<BlockDevice>>,
+    /// `paravirtual` or `hvm`.
+    pub ami_virtualization_type: Option<String>,
+    /// Regions to copy the AMI to.
+    pub ami_regions: Option<Vec<String>>,
+    /// Accounts that may launch the AMI.
+    pub ami_users: Option<Vec<String>>,
+    /// Groups that may launch the AMI (`all` makes it public).
+    pub ami_groups: Option<Vec<String>>,
+    /// Organizations that may launch the AMI.
+    pub ami_org_arns: Option<Vec<String>>,
+    /// Organizational units that may launch the AMI.
+    pub ami_ou_arns: Option<Vec<String>>,
+    /// Product codes of the AMI.
+    pub ami_product_codes: Option<Vec<String>>,
+    /// Accounts that may use the snapshots.
+    pub snapshot_users: Option<Vec<String>>,
+    /// Groups that may use the snapshots.
+    pub snapshot_groups: Option<Vec<String>>,
+    /// Tags of the AMI.
+    pub tags: Option<BTreeMap<String, String>>,
+    /// `tag { key, value }` blocks.
+    pub tag: Option<Vec<KeyValue>>,
+    /// Tags of the snapshots.
+    pub snapshot_tags: Option<BTreeMap<String, String>>,
+    /// `snapshot_tag { key, value }` blocks.
+    pub snapshot_tag: Option<Vec<KeyValue>>,
+    /// Do not copy the run tags to the AMI.
+    pub skip_ami_run_tags: Option<bool>,
+    /// Deregister an existing AMI of the same name.
+    pub force_deregister: Option<bool>,
+    /// Also delete its snapshots.
+    pub force_delete_snapshot: Option<bool>,
+    /// Encrypt the AMI's boot volume.
+    pub encrypt_boot: Option<bool>,
+    /// The KMS key of the boot volume.
+    pub kms_key_id: Option<String>,
+    /// KMS keys per copy region.
+    pub region_kms_key_ids: Option<BTreeMap<String, String>>,
+    /// Run everything but the AMI creation.
+    pub skip_create_ami: Option<bool>,
+    /// Do not keep the AMI in the build region.
+    pub skip_save_build_region: Option<bool>,
+    /// Enhanced networking (ENA).
+    pub ena_support: Option<bool>,
+    /// Enhanced networking (SR-IOV).
+    pub sriov_support: Option<bool>,
+    /// `v2.0` to require IMDSv2 on instances of the AMI.
+    pub imds_support: Option<String>,
+    /// When the AMI becomes deprecated (RFC 3339).
+    pub deprecate_at: Option<String>,
+    /// `legacy-bios`, `uefi` or `uefi-preferred`.
+    pub boot_mode: Option<String>,
+    /// Protection against deregistration.
+    pub deregistration_protection: Option<DeregistrationProtection>,
+    /// Minutes to wait for a snapshot copy.
+    pub snapshot_copy_duration_minutes: Option<i64>,
+    /// How to reach the instance.
+    #[serde(flatten)]
+    pub comm: ssh::Config,
+}
+
+fn default_cidrs() -> Vec<String> {
+    vec!["0.0.0.0/0".into()]
+}
+
+/// Characters an AMI name may contain.
+fn ami_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "()[] ./-'@_".contains(c)
+}
+
+impl crate::component::registry::Config for Config {
+    fn prepare(&self, cx: &mut PrepareCtx<'_>) {
+        self.check_ami_name(cx);
+        cx.one_of("instance_type", "spot_instance_types");
+        cx.one_of("source_ami", "source_ami_filter");
+        if let Some(f) = &self.source_ami_filter {
+            if f.owners.as_ref().is_none_or(Vec::is_empty) && !cx.node.is_deferred("source_ami_filter") {
+                cx.error(
+                    "source_ami_filter",
+                    "for security reasons, your source AMI filter must declare an owner",
+                    "add `owners = [\"ACCOUNT_ID\"]` (or \"self\", \"amazon\") to `source_ami_filter`",
+                );
+            }
+        }
+        cx.together("access_key", "secret_key");
+        cx.at_most_one(&["user_data", "user_data_file"]);
+        cx.file_exists("user_data_file");
+        cx.at_most_one(&["security_group_id", "security_group_ids", "security_group_filter"]);
+        cx.one_of_values("shutdown_behavior", &["stop", "terminate"]);
+        cx.one_of_values("ami_virtualization_type", &["paravirtual", "hvm"]);
+        cx.one_of_values("boot_mode", &["legacy-bios", "uefi", "uefi-preferred"]);
+        cx.one_of_values("imds_support", &["v2.0", ""]);
+        cx.one_of_values("ssh_interface", &["public_ip", "private_ip", "public_dns", "private_dns", "ipv6", "session_manager", ""]);
+        for key in ["windows_password_timeout", "pause_before_ssm"] {
+            cx.duration(key);
+        }
+        if let Some(m) = &self.metadata_options {
+            let bad = |v: &Option<String>, allowed: &[&str]| v.as_deref().is_some_and(|x| !allowed.contains(&x));
+            if bad(&m.http_endpoint, &["enabled", "disabled"]) || bad(&m.http_tokens, &["optional", "required"]) || bad(&m.instance_metadata_tags, &["enabled", "disabled"]) {
+                cx.error(
+                    "metadata_options",
+                    "invalid `metadata_options`",
+                    "`http_endpoint` and `instance_metadata_tags` take enabled|disabled, `http_tokens` optional|required",
+                );
+            }
+        }
+        for key in ["launch_block_device_mappings", "ami_block_device_mappings"] {
+            self.check_volumes(cx, key);
+        }
+        if self.spot_price.is_some() && self.spot_instance_types.is_none() && self.instance_type.is_none() {
+            cx.error("spot_price", "`spot_price` needs `instance_type` or `spot_instance_types`", "set the instance type");
+        }
+        if self.vault_aws_engine.is_some() {
+            cx.error("vault_aws_engine", "forge does not read credentials from Vault", "pass the credentials as sensitive variables, or use the environment or a profile");
+        }
+        self.comm.check(cx, true, true);
+    }
+}
+
+impl Config {
+    fn check_ami_name(&self, cx: &mut PrepareCtx<'_>) {
+        let name = &self.ami_name;
+        // Templates ({{timestamp}}) and run-time values are checked once rendered.
+        if cx.node.is_deferred("ami_name") || name.contains("{{") {
+            return;
+        }
+        if !(3..=128).contains(&name.chars().count()) {
+            cx.error("ami_name", format!("`ami_name` must be 3 to 128 characters long, not {}", name.chars().count()), "shorten or lengthen the name");
+        } else if let Some(c) = name.chars().find(|c| !ami_name_char(*c)) {
+            cx.error(
+                "ami_name",
+                format!("`ami_name` cannot contain {c:?}"),
+                "AMI names use letters, digits, spaces and ( ) [ ] . / - ' @ _; `clean_resource_name` replaces the rest",
+            );
+        }
+    }
+
+    fn check_volumes(&self, cx: &mut PrepareCtx<'_>, key: &str) {
+        let Some(n) = cx.node.get(key) else { return };
+        let bad: Vec<(String, crate::source::Span)> = n
+            .items
+            .iter()
+            .filter_map(|item| {
+                let t = item.get("volume_type")?;
+                let v = t.value.as_str()?;
+                (!VOLUME_TYPES.contains(&v)).then(|| (v.to_string(), t.span))
+            })
+            .collect();
+        for (v, span) in bad {
+            cx.diags.push(
+                crate::diag::Diagnostic::error(crate::diag::Code::InvalidComponentValue, span, format!("unknown volume type {v:?}"))
+                    .with_help(crate::diag::did_you_mean_help(&v, VOLUME_TYPES.iter().copied()).unwrap_or_else(|| format!("use one of {}", VOLUME_TYPES.join(", ")))),
+            );
+        }
+    }
+}

@@ -164,14 +164,18 @@ impl<'de> de::Deserializer<'de> for &Node {
         match &self.value.kind {
             Kind::List(_) => v.visit_seq(Seq { items: self.items.iter() }).map_err(|e: DecodeError| e.at(self.span)),
             Kind::Deferred(_) | Kind::Null => v.visit_seq(Seq { items: [].iter() }),
+            // Packer decodes weakly: one value where a list is wanted is a list of one.
+            Kind::String(_) | Kind::Number(_) | Kind::Bool(_) => {
+                v.visit_seq(Seq { items: std::slice::from_ref(self).iter() }).map_err(|e: DecodeError| e.at(self.span))
+            }
             // One object where a list of objects is wanted (a block written once in JSON).
             Kind::Map(_) => v.visit_seq(Seq { items: std::slice::from_ref(self).iter() }).map_err(|e: DecodeError| {
                 // One object stands for a list of one object (a block written once); when that
                 // does not fit either, the honest message is that a list was wanted.
-                let message = if e.missing.is_some() { e.message } else { "expected a list, found an object".to_string() };
+                let message =
+                    if e.missing.is_some() { e.message } else { "expected a list, found an object".to_string() };
                 DecodeError { message, span: Some(self.span), missing: e.missing }
             }),
-            _ => self.deserialize_any(v),
         }
     }
 

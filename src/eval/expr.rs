@@ -333,7 +333,12 @@ fn root(env: &Env<'_>, ctx: &Ctx, name: &str, span: Span) -> R {
             ("root".to_string(), Value::string(env.path_root.clone())),
             ("cwd".to_string(), Value::string(env.cwd.clone())),
         ]))),
-        "packer" => Ok(Value::map(BTreeMap::from([("version".to_string(), Value::string(env!("CARGO_PKG_VERSION")))]))),
+        "packer" => Ok(Value::map(BTreeMap::from([
+            ("version".to_string(), Value::string(env!("CARGO_PKG_VERSION"))),
+            // HCP Packer values: forge has no HCP registry, so they are unknown until run time.
+            ("iterationID".to_string(), Value::deferred("packer.iterationID")),
+            ("versionFingerprint".to_string(), Value::deferred("packer.versionFingerprint")),
+        ]))),
         "source" => match &ctx.source {
             Some((t, n)) => Ok(Value::map(BTreeMap::from([
                 ("type".to_string(), Value::string(t)),
@@ -372,6 +377,12 @@ fn root(env: &Env<'_>, ctx: &Ctx, name: &str, span: Span) -> R {
 }
 
 fn get_attr(env: &Env<'_>, ctx: &Ctx, inner: &Expr, attr: &str, attr_span: Span, whole: Span) -> R {
+    // `data.TYPE.NAME`: evaluated on first use, in dependency order with the locals.
+    if let ExprKind::GetAttr(data_root, ty) = &inner.kind {
+        if matches!(&data_root.kind, ExprKind::Variable(r) if r.value == "data" && ctx.binding("data").is_none()) {
+            return env.data_source(&ty.value, attr, Some(whole));
+        }
+    }
     // Fast, well-explained paths for the common roots.
     if let ExprKind::Variable(root_name) = &inner.kind {
         if ctx.binding(&root_name.value).is_none() {

@@ -21,7 +21,7 @@ pub use vars::{Inputs, VarOrigin};
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::value::Value;
-use crate::ir::{Expr, ExprKind, Local, Template};
+use crate::ir::{DataSource, Expr, ExprKind, Local, Template};
 use crate::source::{Span, Vfs};
 
 /// The evaluated top level of a template: variables, locals and the context functions need.
@@ -37,7 +37,9 @@ pub struct Env<'t> {
     locals: BTreeMap<String, &'t Local>,
     local_state: RefCell<BTreeMap<String, LocalState>>,
     stack: RefCell<Vec<String>>,
-    data: BTreeMap<String, BTreeMap<String, Value>>,
+    data: RefCell<BTreeMap<String, BTreeMap<String, Value>>>,
+    data_defs: BTreeMap<(String, String), &'t DataSource>,
+    data_in_progress: RefCell<Vec<String>>,
     env: BTreeMap<String, String>,
     start_time: SystemTime,
     vfs: &'t dyn Vfs,
@@ -63,7 +65,9 @@ impl<'t> Env<'t> {
             locals: t.locals.iter().map(|l| (l.name.value.clone(), l)).collect(),
             local_state: RefCell::new(BTreeMap::new()),
             stack: RefCell::new(Vec::new()),
-            data: BTreeMap::new(),
+            data: RefCell::new(BTreeMap::new()),
+            data_defs: t.data.iter().map(|d| ((d.kind.value.clone(), d.name.value.clone()), d)).collect(),
+            data_in_progress: RefCell::new(Vec::new()),
             env: inputs.env.clone(),
             start_time: inputs.start_time,
             vfs,
@@ -71,7 +75,6 @@ impl<'t> Env<'t> {
             seen: RefCell::new(std::collections::HashSet::new()),
         };
         vars::resolve(&mut env, t, inputs);
-        env.data = data_placeholders(t, &env);
         env
     }
 
@@ -85,7 +88,9 @@ impl<'t> Env<'t> {
             locals: BTreeMap::new(),
             local_state: RefCell::new(BTreeMap::new()),
             stack: RefCell::new(Vec::new()),
-            data: BTreeMap::new(),
+            data: RefCell::new(BTreeMap::new()),
+            data_defs: BTreeMap::new(),
+            data_in_progress: RefCell::new(Vec::new()),
             env: BTreeMap::new(),
             start_time: self.start_time,
             vfs: self.vfs,
@@ -110,7 +115,7 @@ impl<'t> Env<'t> {
         Snapshot {
             vars: self.vars.clone(),
             locals,
-            data: self.data.clone(),
+            data: self.data_object().into_iter().map(|(k, v)| (k, v.as_map().cloned().unwrap_or_default())).collect(),
             path_root: self.path_root.clone(),
             cwd: self.cwd.clone(),
             env: self.env.clone(),
@@ -130,7 +135,9 @@ impl<'t> Env<'t> {
                 s.locals.iter().map(|(k, v)| (k.clone(), LocalState::Done(Some(v.clone())))).collect(),
             ),
             stack: RefCell::new(Vec::new()),
-            data: s.data.clone(),
+            data: RefCell::new(s.data.clone()),
+            data_defs: BTreeMap::new(),
+            data_in_progress: RefCell::new(Vec::new()),
             env: s.env.clone(),
             start_time: s.start_time,
             vfs,
@@ -247,9 +254,66 @@ impl<'t> Env<'t> {
         }
     }
 
-    /// `data.TYPE.NAME` objects known before the build (the rest are deferred).
+    /// Every data source as `data.TYPE.NAME` objects (evaluating those not evaluated yet).
     pub fn data_object(&self) -> BTreeMap<String, Value> {
-        self.data.iter().map(|(k, v)| (k.clone(), Value::map(v.clone()))).collect()
+        let keys: Vec<(String, String)> = self.data_defs.keys().cloned().collect();
+        for (ty, name) in keys {
+            let _ = self.data_source(&ty, &name, None);
+        }
+        self.data.borrow().iter().map(|(k, v)| (k.clone(), Value::map(v.clone()))).collect()
+    }
+
+    /// A data source, evaluated on first use (locals and data sources form one dependency
+    /// graph). `null` is known before the build (its `output` is its `input`); the others
+    /// are deferred until the build runs them.
+    ///
+    /// # Errors
+    /// An unknown data source, a cycle, or an error in its arguments.
+    pub fn data_source(&self, ty: &str, name: &str, used_at: Option<Span>) -> Result<Value, EvalError> {
+        if let Some(v) = self.data.borrow().get(ty).and_then(|m| m.get(name)) {
+            return Ok(v.clone());
+        }
+        let key = (ty.to_string(), name.to_string());
+        let Some(def) = self.data_defs.get(&key).copied() else {
+            let Some(span) = used_at else { return Err(EvalError::Reported) };
+            let known: Vec<String> = self.data_defs.keys().map(|(t, n)| format!("{t}.{n}")).collect();
+            return Err(EvalError::from(
+                Diagnostic::error(Code::UnknownReference, span, format!("undefined data source `data.{ty}.{name}`"))
+                    .with_help(
+                        crate::diag::did_you_mean(&format!("{ty}.{name}"), known.iter().map(String::as_str))
+                            .map_or_else(
+                                || format!("declare it with `data \"{ty}\" \"{name}\" {{ }}`"),
+                                |near| format!("did you mean `data.{near}`?"),
+                            ),
+                    ),
+            ));
+        };
+        let id = format!("{ty}.{name}");
+        if self.data_in_progress.borrow().contains(&id) {
+            self.report(
+                Diagnostic::error(
+                    Code::LocalCycle,
+                    def.name.span,
+                    format!("data source `data.{id}` depends on itself"),
+                )
+                .with_help("break the cycle between this data source and the locals it uses"),
+            );
+            return Err(EvalError::Reported);
+        }
+        self.data_in_progress.borrow_mut().push(id.clone());
+        let value = if ty == "null" {
+            let input = match def.body.attribute("input") {
+                Some(a) => eval(self, &Ctx::default(), &a.value),
+                None => Ok(Value::null()),
+            };
+            input.map(|i| Value::map(BTreeMap::from([("input".to_string(), i.clone()), ("output".to_string(), i)])))
+        } else {
+            Ok(Value::deferred(format!("data.{id}")))
+        };
+        self.data_in_progress.borrow_mut().retain(|x| x != &id);
+        let value = value?;
+        self.data.borrow_mut().entry(ty.to_string()).or_default().insert(name.to_string(), value.clone());
+        Ok(value)
     }
 
     /// The file system evaluation reads through.
@@ -329,26 +393,6 @@ impl Snapshot {
         out.dedup();
         out
     }
-}
-
-/// Data sources: `data.TYPE.NAME` is known for `null` (its `output` is its `input`) and
-/// deferred for the others until the build evaluates them.
-fn data_placeholders(t: &Template, env: &Env<'_>) -> BTreeMap<String, BTreeMap<String, Value>> {
-    let mut by_type: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-    for d in &t.data {
-        let value = if d.kind.value == "null" {
-            let input = d
-                .body
-                .attribute("input")
-                .and_then(|a| env.eval_reporting(&Ctx::default(), &a.value))
-                .unwrap_or_else(Value::null);
-            Value::map(BTreeMap::from([("input".to_string(), input.clone()), ("output".to_string(), input)]))
-        } else {
-            Value::deferred(format!("data.{}.{}", d.kind.value, d.name.value))
-        };
-        by_type.entry(d.kind.value.clone()).or_default().insert(d.name.value.clone(), value);
-    }
-    by_type
 }
 
 /// The value of a literal expression (no references, no calls), for defaults that must be literal.

@@ -154,8 +154,12 @@ pub(super) fn resolve(env: &mut Env<'_>, t: &Template, inputs: &Inputs) {
             }
             None if d.var.default.as_ref().is_some_and(|x| {
                 bad_defaults.iter().any(|s| s.file == x.span.file && s.start >= x.span.start && s.end <= x.span.end)
-            }) => {}
+            }) =>
+            {
+                missing_value(env, name);
+            }
             None => {
+                missing_value(env, name);
                 let how = if legacy {
                     format!("set it with `-var {name}=VALUE` or a `-var-file`")
                 } else {
@@ -177,6 +181,12 @@ pub(super) fn resolve(env: &mut Env<'_>, t: &Template, inputs: &Inputs) {
     for d in &decls {
         validations(env, d);
     }
+}
+
+/// A variable without a usable value was reported once; references to it evaluate as unknown
+/// so that each use is not reported again.
+fn missing_value(env: &mut Env<'_>, name: &str) {
+    env.vars.insert(name.to_string(), Value::deferred(format!("var.{name} (no value)")));
 }
 
 fn declared_type(env: &Env<'_>, v: &Variable) -> Option<Type> {

@@ -133,7 +133,17 @@ impl Parser<'_> {
             return Ok(operands.remove(0));
         }
         let ExprKind::Variable(name) = operands.remove(0).kind else { unreachable!("checked above") };
-        let mut args = operands;
+        // A bare name in argument position is a call without arguments: `{{split build_name "-" 1}}`.
+        let mut args: Vec<Expr> = operands
+            .into_iter()
+            .map(|op| match op.kind {
+                ExprKind::Variable(inner) => {
+                    let span = inner.span;
+                    lower_call(inner, Vec::new(), span)
+                }
+                _ => op,
+            })
+            .collect();
         args.extend(piped);
         let span = name.span.join(args.last().map_or(name.span, |a| a.span));
         Ok(lower_call(name, args, span))

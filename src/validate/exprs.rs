@@ -91,7 +91,9 @@ fn build(env: &Env<'_>, t: &Template, b: &Build) {
         let targets = if per_source { targets } else { targets.into_iter().take(1).collect() };
         for s in targets {
             let mut body = p.body.clone();
-            for o in p.overrides.iter().filter(|o| o.target.value == s.short || s.short.rsplit_once('.').is_some_and(|(_, n)| n == o.target.value)) {
+            for o in p.overrides.iter().filter(|o| {
+                o.target.value == s.short || s.short.rsplit_once('.').is_some_and(|(_, n)| n == o.target.value)
+            }) {
                 body = merge(&body, &o.body);
             }
             component(env, &s.ctx, ComponentKind::Provisioner, &p.kind, &body);

@@ -356,13 +356,19 @@ impl crate::component::registry::Config for Config {
         cx.one_of_values("ami_virtualization_type", &["paravirtual", "hvm"]);
         cx.one_of_values("boot_mode", &["legacy-bios", "uefi", "uefi-preferred"]);
         cx.one_of_values("imds_support", &["v2.0", ""]);
-        cx.one_of_values("ssh_interface", &["public_ip", "private_ip", "public_dns", "private_dns", "ipv6", "session_manager", ""]);
+        cx.one_of_values(
+            "ssh_interface",
+            &["public_ip", "private_ip", "public_dns", "private_dns", "ipv6", "session_manager", ""],
+        );
         for key in ["windows_password_timeout", "pause_before_ssm"] {
             cx.duration(key);
         }
         if let Some(m) = &self.metadata_options {
             let bad = |v: &Option<String>, allowed: &[&str]| v.as_deref().is_some_and(|x| !allowed.contains(&x));
-            if bad(&m.http_endpoint, &["enabled", "disabled"]) || bad(&m.http_tokens, &["optional", "required"]) || bad(&m.instance_metadata_tags, &["enabled", "disabled"]) {
+            if bad(&m.http_endpoint, &["enabled", "disabled"])
+                || bad(&m.http_tokens, &["optional", "required"])
+                || bad(&m.instance_metadata_tags, &["enabled", "disabled"])
+            {
                 cx.error(
                     "metadata_options",
                     "invalid `metadata_options`",
@@ -374,10 +380,18 @@ impl crate::component::registry::Config for Config {
             self.check_volumes(cx, key);
         }
         if self.spot_price.is_some() && self.spot_instance_types.is_none() && self.instance_type.is_none() {
-            cx.error("spot_price", "`spot_price` needs `instance_type` or `spot_instance_types`", "set the instance type");
+            cx.error(
+                "spot_price",
+                "`spot_price` needs `instance_type` or `spot_instance_types`",
+                "set the instance type",
+            );
         }
         if self.vault_aws_engine.is_some() {
-            cx.error("vault_aws_engine", "forge does not read credentials from Vault", "pass the credentials as sensitive variables, or use the environment or a profile");
+            cx.error(
+                "vault_aws_engine",
+                "forge does not read credentials from Vault",
+                "pass the credentials as sensitive variables, or use the environment or a profile",
+            );
         }
         self.comm.check(cx, true, true);
     }
@@ -391,7 +405,11 @@ impl Config {
             return;
         }
         if !(3..=128).contains(&name.chars().count()) {
-            cx.error("ami_name", format!("`ami_name` must be 3 to 128 characters long, not {}", name.chars().count()), "shorten or lengthen the name");
+            cx.error(
+                "ami_name",
+                format!("`ami_name` must be 3 to 128 characters long, not {}", name.chars().count()),
+                "shorten or lengthen the name",
+            );
         } else if let Some(c) = name.chars().find(|c| !ami_name_char(*c)) {
             cx.error(
                 "ami_name",
@@ -414,8 +432,15 @@ impl Config {
             .collect();
         for (v, span) in bad {
             cx.diags.push(
-                crate::diag::Diagnostic::error(crate::diag::Code::InvalidComponentValue, span, format!("unknown volume type {v:?}"))
-                    .with_help(crate::diag::did_you_mean_help(&v, VOLUME_TYPES.iter().copied()).unwrap_or_else(|| format!("use one of {}", VOLUME_TYPES.join(", ")))),
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::InvalidComponentValue,
+                    span,
+                    format!("unknown volume type {v:?}"),
+                )
+                .with_help(
+                    crate::diag::did_you_mean_help(&v, VOLUME_TYPES.iter().copied())
+                        .unwrap_or_else(|| format!("use one of {}", VOLUME_TYPES.join(", "))),
+                ),
             );
         }
     }

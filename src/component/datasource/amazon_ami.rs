@@ -50,12 +50,20 @@ impl crate::component::registry::Config for Config {
     fn prepare(&self, cx: &mut PrepareCtx<'_>) {
         if self.filters.is_none() && self.owners.is_none() {
             cx.diags.push(
-                crate::diag::Diagnostic::error(crate::diag::Code::MissingArgument, cx.header, "an `amazon-ami` data source needs `filters` or `owners`")
-                    .with_help("for example `filters = { name = \"ubuntu/images/*\" }` and `owners = [\"099720109477\"]`"),
+                crate::diag::Diagnostic::error(
+                    crate::diag::Code::MissingArgument,
+                    cx.header,
+                    "an `amazon-ami` data source needs `filters` or `owners`",
+                )
+                .with_help("for example `filters = { name = \"ubuntu/images/*\" }` and `owners = [\"099720109477\"]`"),
             );
         }
         if self.filters.is_some() && self.owners.as_ref().is_none_or(Vec::is_empty) {
-            cx.error("filters", "for security reasons, the AMI filter must declare an owner", "add `owners = [\"ACCOUNT_ID\"]`");
+            cx.error(
+                "filters",
+                "for security reasons, the AMI filter must declare an owner",
+                "add `owners = [\"ACCOUNT_ID\"]`",
+            );
         }
         cx.together("access_key", "secret_key");
     }

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod driver;
 pub mod eval;
 pub mod exec;
+pub mod fmt;
 pub mod ir;
 pub mod plan;
 pub mod source;

@@ -10,6 +10,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("ir", 2),
     ("syntax", 3),
     ("eval", 4),
+    ("fmt", 4),
     ("component", 5),
     ("validate", 6),
     ("plan", 6),

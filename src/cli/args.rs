@@ -28,6 +28,8 @@ pub enum Command {
     Validate(Validate),
     /// Build the images (artifacts) of a template.
     Build(Build),
+    /// Rewrite templates in the canonical format (HCL exactly as `packer fmt`, JSON and TOML too).
+    Fmt(Fmt),
     /// Show the variables, sources, builds, provisioners and post-processors of a template.
     Inspect(Inspect),
     /// Evaluate expressions against a template's variables and locals.
@@ -129,6 +131,26 @@ pub struct Build {
     /// The template file or folder.
     #[arg(value_name = "TEMPLATE")]
     pub template: String,
+}
+
+/// `forge fmt`.
+#[derive(Debug, Args)]
+pub struct Fmt {
+    /// Do not write; exit 3 when a file needs formatting.
+    #[arg(long)]
+    pub check: bool,
+    /// Print a unified diff of the changes.
+    #[arg(long)]
+    pub diff: bool,
+    /// Write the formatted files (`-write=false` only lists them).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "true")]
+    pub write: bool,
+    /// Also format the files of sub-folders.
+    #[arg(long)]
+    pub recursive: bool,
+    /// Files or folders; `-` reads standard input and writes standard output.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
 }
 
 /// `forge schema`.

@@ -5,6 +5,7 @@
 
 mod args;
 mod console;
+mod fmt;
 mod machine;
 
 use std::io::{IsTerminal, Write};
@@ -47,6 +48,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
     let result = match cli.command {
         Command::Validate(a) => validate(&a, &ctx, out, err),
         Command::Inspect(a) => inspect(&a, &ctx, out, err),
+        Command::Fmt(a) => fmt::run(&a, ctx.color, out, err),
         Command::Build(a) => build(&a, &ctx, color_flag, out, err),
         Command::Console(a) => {
             let opts = driver::ValidateOptions {
@@ -320,8 +322,8 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 }
 
 /// Packer commands that forge will provide but does not yet.
-const PACKER_COMMANDS: &[&str] = &["fix", "fmt", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] = &["build", "validate", "inspect", "console", "schema", "version", "explain"];
+const PACKER_COMMANDS: &[&str] = &["fix", "hcl2_upgrade", "init", "plugins"];
+const FORGE_COMMANDS: &[&str] = &["build", "validate", "fmt", "inspect", "console", "schema", "version", "explain"];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

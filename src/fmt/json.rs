@@ -27,7 +27,11 @@ pub fn format(file: FileId, src: &str) -> Result<String, Diagnostic> {
     };
     let parsed = jsonc_parser::parse_to_ast(src, &CollectOptions::default(), &options).map_err(|e| {
         let r = e.range();
-        Diagnostic::error(Code::SyntaxError, Span::new(file, r.start..r.end.max(r.start + 1).min(src.len())), format!("invalid JSON: {}", e.kind()))
+        Diagnostic::error(
+            Code::SyntaxError,
+            Span::new(file, r.start..r.end.max(r.start + 1).min(src.len())),
+            format!("invalid JSON: {}", e.kind()),
+        )
     })?;
     let Some(root) = parsed.value else {
         return Ok(String::new());
@@ -51,8 +55,12 @@ fn write(out: &mut String, v: &Value<'_>, depth: usize, src: &str, file: FileId)
                     ObjectPropName::Word(w) => (w.value, w.range),
                 };
                 if seen.contains(&name) {
-                    return Err(Diagnostic::error(Code::DuplicateKey, Span::new(file, range.start..range.end), format!("duplicate key `{name}`"))
-                        .with_help("keep one of the two; forge does not merge them"));
+                    return Err(Diagnostic::error(
+                        Code::DuplicateKey,
+                        Span::new(file, range.start..range.end),
+                        format!("duplicate key `{name}`"),
+                    )
+                    .with_help("keep one of the two; forge does not merge them"));
                 }
                 seen.push(name);
                 out.push_str(&pad(depth + 1));

@@ -114,7 +114,8 @@ enum Mode {
 
 /// Splits HCL source into tokens.
 pub fn lex(src: &str) -> Vec<Token> {
-    let mut lx = Lexer { src, pos: 0, last_end: 0, out: Vec::new(), modes: vec![Mode::Main], braces: 0, ret_braces: Vec::new() };
+    let mut lx =
+        Lexer { src, pos: 0, last_end: 0, out: Vec::new(), modes: vec![Mode::Main], braces: 0, ret_braces: Vec::new() };
     lx.run();
     lx.out
 }
@@ -145,7 +146,11 @@ impl Lexer<'_> {
     fn emit(&mut self, kind: Kind, len: usize) {
         let start = self.pos;
         let end = (start + len).min(self.src.len());
-        self.out.push(Token { kind, text: self.src[start..end].to_string(), spaces_before: start.saturating_sub(self.last_end) });
+        self.out.push(Token {
+            kind,
+            text: self.src[start..end].to_string(),
+            spaces_before: start.saturating_sub(self.last_end),
+        });
         self.pos = end;
         self.last_end = end;
     }
@@ -164,7 +169,11 @@ impl Lexer<'_> {
                 self.emit(Kind::Other, len);
             }
         }
-        self.out.push(Token { kind: Kind::Eof, text: String::new(), spaces_before: self.src.len().saturating_sub(self.last_end) });
+        self.out.push(Token {
+            kind: Kind::Eof,
+            text: String::new(),
+            spaces_before: self.src.len().saturating_sub(self.last_end),
+        });
     }
 
     fn main(&mut self) {
@@ -313,7 +322,9 @@ impl Lexer<'_> {
                 b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => break,
                 b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') => i += 3,
                 b'"' if quoted => break,
-                b'\\' if quoted => i += if bytes.get(i + 1).is_some_and(|b| *b != b'\n' && *b != b'\r') { 2 } else { 1 },
+                b'\\' if quoted => {
+                    i += if bytes.get(i + 1).is_some_and(|b| *b != b'\n' && *b != b'\r') { 2 } else { 1 }
+                }
                 b'\n' | b'\r' => break,
                 _ => i += 1,
             }

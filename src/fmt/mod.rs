@@ -7,6 +7,7 @@
 pub mod hcl;
 pub mod json;
 mod lexer;
+pub mod toml;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::FileId;

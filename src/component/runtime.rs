@@ -24,6 +24,8 @@ pub trait Ui: Send + Sync {
     fn error(&self, text: &str);
     /// Waits for the user to press Enter (when there is a terminal); returns at once otherwise.
     fn pause(&self, prompt: &str) -> BoxFuture<'static, ()>;
+    /// Asks a question on the terminal and returns the answer line (empty without a terminal).
+    fn ask(&self, question: &str) -> BoxFuture<'static, String>;
 }
 
 /// Why a step failed.

@@ -36,6 +36,15 @@ pub enum OnError {
     RunCleanupProvisioner,
 }
 
+/// What to do about one failed step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Cleanup,
+    Abort,
+    Retry,
+    RunCleanupProvisioner,
+}
+
 /// Engine options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -236,27 +245,54 @@ impl Job {
         let builder = self.builder(&cx, &source_ctx).await.map_err(|e| (e, false))?;
         let ctx = self.bp.ctx();
         for p in &self.bp.provisioners {
-            if let Err(e) = self.provision(&cx, &ctx, p).await {
-                if e == RunError::Cancelled {
-                    return Err((e, false));
+            loop {
+                match self.provision(&cx, &ctx, p).await {
+                    Ok(()) => break,
+                    Err(RunError::Cancelled) => return Err((RunError::Cancelled, false)),
+                    Err(e) => match self.decide(&cx, &e).await {
+                        Decision::Retry => cx.ui.say("Retrying the failed step..."),
+                        decision => return Err(self.on_provision_error(&cx, &ctx, e, decision).await),
+                    },
                 }
-                return Err(self.on_provision_error(&cx, &ctx, e).await);
             }
         }
         self.post_process(&ctx, builder, cleanups).await.map_err(|e| (e, false))
     }
 
-    async fn on_provision_error(&self, cx: &RunCx, ctx: &Ctx, e: RunError) -> (RunError, bool) {
+    /// What `-on-error` says to do; `ask` asks on the terminal (and cleans up without one).
+    async fn decide(&self, cx: &RunCx, e: &RunError) -> Decision {
         match self.opts.on_error {
-            OnError::Cleanup | OnError::Ask => {
+            OnError::Cleanup => Decision::Cleanup,
+            OnError::Abort => Decision::Abort,
+            OnError::RunCleanupProvisioner => Decision::RunCleanupProvisioner,
+            OnError::Ask => {
+                let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin()) && !self.printer.style().machine;
+                if !interactive {
+                    cx.ui.error("-on-error=ask needs a terminal to ask on; cleaning up");
+                    return Decision::Cleanup;
+                }
+                cx.ui.error(&format!("Step failed: {e}"));
+                let answer = cx.ui.ask("[c] Clean up and exit, [a] abort without cleanup, or [r] retry step (build may fail even if retry succeeds)?").await;
+                match answer.trim().chars().next() {
+                    Some('a' | 'A') => Decision::Abort,
+                    Some('r' | 'R') => Decision::Retry,
+                    _ => Decision::Cleanup,
+                }
+            }
+        }
+    }
+
+    async fn on_provision_error(&self, cx: &RunCx, ctx: &Ctx, e: RunError, decision: Decision) -> (RunError, bool) {
+        match decision {
+            Decision::Cleanup | Decision::Retry => {
                 self.run_cleanup_provisioner(cx, ctx).await;
                 (e, false)
             }
-            OnError::Abort => {
+            Decision::Abort => {
                 cx.ui.error(&format!("Step failed, aborting without cleanup: {e}"));
                 (e, true)
             }
-            OnError::RunCleanupProvisioner => {
+            Decision::RunCleanupProvisioner => {
                 self.run_cleanup_provisioner(cx, ctx).await;
                 cx.ui.error("Aborting without further cleanup (-on-error=run-cleanup-provisioner)");
                 (e, true)

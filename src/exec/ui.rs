@@ -216,6 +216,25 @@ impl Ui for BuildUi {
         self.printer.build_line(&self.label, self.color, Kind::Error, text);
     }
 
+    fn ask(&self, question: &str) -> BoxFuture<'static, String> {
+        let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
+        if interactive {
+            self.printer.build_line(&self.label, self.color, Kind::Say, question);
+        }
+        Box::pin(async move {
+            if !interactive {
+                return String::new();
+            }
+            tokio::task::spawn_blocking(|| {
+                let mut line = String::new();
+                let _ = std::io::stdin().read_line(&mut line);
+                line
+            })
+            .await
+            .unwrap_or_default()
+        })
+    }
+
     fn pause(&self, prompt: &str) -> BoxFuture<'static, ()> {
         let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
         if interactive {

@@ -115,6 +115,7 @@ fn load_file(vfs: &dyn Vfs, path: &str, s: &mut Session) {
             return s.error_without_file(path, format!("cannot read `{path}`: {e}"), help);
         }
     };
+    tracing::debug!(path, ?origin, "loading template file");
     let file = s.db.add(path, text);
     let parsed = syntax::parse_template(&s.db, file, origin);
     s.template.merge(parsed.value);

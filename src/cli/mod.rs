@@ -6,6 +6,7 @@
 mod args;
 mod console;
 mod fmt;
+mod log;
 mod machine;
 
 use std::io::{IsTerminal, Write};
@@ -21,6 +22,7 @@ pub use args::{Cli, Command};
 
 /// Runs forge with the process's arguments.
 pub fn main() -> ExitCode {
+    log::init();
     let args: Vec<String> = std::env::args().collect();
     // Not locked: build output comes from the engine's threads through its own handle.
     let mut out = std::io::stdout();
@@ -265,6 +267,7 @@ fn build(
         machine: ctx.machine_readable,
     };
     let secrets = prepared.snapshot.secrets();
+    log::mask(&secrets);
     let printer = std::sync::Arc::new(ui::Printer::new(Box::new(std::io::stdout()), style, secrets));
     let outcome = driver::run_build(prepared, &opts, printer.clone());
     summary(&printer, &outcome);

@@ -161,6 +161,7 @@ pub fn render_component_template(template: &str, vars: &[(&str, &str)]) -> Strin
 pub async fn run_local(cx: &RunCx, program: &str, args: &[String], env: &[(String, String)]) -> Result<i32, RunError> {
     use tokio::io::{AsyncBufReadExt, BufReader};
     use tokio::process::Command;
+    tracing::debug!(build = %cx.build_name, program, ?args, "starting a local command");
     let mut child = Command::new(program)
         .args(args)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -201,6 +202,7 @@ pub async fn run_local(cx: &RunCx, program: &str, args: &[String], env: &[(Strin
     };
     let _ = out_task.await;
     let _ = err_task.await;
+    tracing::debug!(build = %cx.build_name, program, code = status.code(), "local command finished");
     Ok(status.code().unwrap_or(-1))
 }
 

@@ -185,6 +185,7 @@ impl Job {
     }
 
     async fn run(self) -> BuildResult {
+        tracing::debug!(build = %self.bp.name, "build started");
         let start = Instant::now();
         let cleanups = Arc::new(Mutex::new(Vec::new()));
         let result = self.steps(&cleanups).await;
@@ -351,6 +352,7 @@ impl Job {
         let Some(def) = registry::lookup(ComponentKind::Provisioner, &p.step.kind) else {
             return Err(RunError::failed(format!("unknown provisioner `{}`", p.step.kind)));
         };
+        tracing::debug!(build = %self.bp.name, provisioner = %p.step.kind, "provisioner starting");
         let Run::Provisioner(run) = def.run else {
             return Err(RunError::failed(format!(
                 "the `{}` provisioner cannot run in this version of forge yet",

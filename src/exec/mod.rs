@@ -361,9 +361,13 @@ impl Job {
         };
         if let Some(d) = p.pause_before {
             cx.ui.say(&format!("Pausing {} before the next provisioner...", go_duration(d)));
+            let bar = ui::wait_bar(&self.printer, &format!("{}: pausing before the next provisioner", self.bp.name), d);
             tokio::select! {
                 () = tokio::time::sleep(d) => {}
                 () = self.cancel.cancelled() => return Err(RunError::Cancelled),
+            }
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
             }
         }
         // forge honours `timeout` with `pause_before` (Packer ignores it then) and in -debug.

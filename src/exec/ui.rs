@@ -130,6 +130,32 @@ impl Printer {
     }
 }
 
+/// A progress bar on stderr for a wait of `d`, only when stderr is a terminal and the output
+/// is not machine-readable (never when piped).
+pub fn wait_bar(printer: &Printer, message: &str, d: Duration) -> Option<indicatif::ProgressBar> {
+    if printer.style.machine || !std::io::stderr().is_terminal() || d < Duration::from_secs(2) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {elapsed}/{duration}") {
+        bar.set_style(style);
+    }
+    bar.set_message(message.to_string());
+    let ticker = bar.clone();
+    let start = std::time::Instant::now();
+    // The bar follows the clock; it is cleared when the wait ends.
+    std::thread::spawn(move || {
+        while !ticker.is_finished() && start.elapsed() < d {
+            ticker.set_position(u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    Some(bar)
+}
+
 /// The colour of the build at `index`.
 pub fn color_of(index: usize) -> u8 {
     COLORS[index % COLORS.len()]

@@ -85,6 +85,32 @@ pub struct RunCx {
     pub source_name: String,
     /// Cleanups registered by steps, run in reverse order.
     pub cleanups: Arc<Mutex<Vec<(String, Cleanup)>>>,
+    /// The connection to the machine, set by the builder for the provisioners.
+    pub comm: Arc<Mutex<Option<Arc<dyn Communicator>>>>,
+}
+
+/// A connection to the machine being built (SSH).
+pub trait Communicator: Send + Sync {
+    /// Runs a command, streaming its output lines to `ui`; returns the exit status, or
+    /// `Ok(None)` when the connection dropped before the command finished.
+    fn exec(&self, command: String, ui: Arc<dyn Ui>, cancel: CancellationToken) -> BoxFuture<'static, Result<Option<i32>, RunError>>;
+    /// Uploads a local file or folder (Packer's trailing-slash rule for folders).
+    fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>>;
+    /// Writes bytes to a remote file.
+    fn upload_bytes(&self, bytes: Vec<u8>, remote: String, mode: i32) -> BoxFuture<'static, Result<(), RunError>>;
+    /// Downloads a remote file or folder.
+    fn download(&self, remote: String, local: PathBuf) -> BoxFuture<'static, Result<(), RunError>>;
+}
+
+impl RunCx {
+    /// The communicator the builder connected, if any.
+    pub fn communicator(&self) -> Result<Arc<dyn Communicator>, RunError> {
+        self.comm
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| RunError::failed("this provisioner needs a communicator, but the builder has none (communicator = \"none\")"))
+    }
 }
 
 impl RunCx {

@@ -125,6 +125,7 @@ pub async fn run(
             cancel: cancel.clone(),
             opts: opts.clone(),
             run_uuid: run_uuid.clone(),
+            comm: Arc::new(Mutex::new(None)),
         };
         let semaphore = semaphore.clone();
         handles.push(tokio::spawn(async move {
@@ -155,6 +156,7 @@ struct Job {
     cancel: CancellationToken,
     opts: Options,
     run_uuid: String,
+    comm: Arc<Mutex<Option<Arc<dyn crate::component::runtime::Communicator>>>>,
 }
 
 impl Job {
@@ -170,6 +172,7 @@ impl Job {
             run_uuid: self.run_uuid.clone(),
             source_name: self.bp.source_name.clone(),
             cleanups: cleanups.clone(),
+            comm: self.comm.clone(),
         }
     }
 

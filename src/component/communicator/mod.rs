@@ -3,3 +3,4 @@
 
 pub mod none;
 pub mod ssh;
+pub mod ssh_client;

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::{BoxFuture, RunCx, RunError};
 
 /// Configuration of the `file` provisioner.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -49,5 +50,38 @@ impl crate::component::registry::Config for Config {
             cx.file_exists("source");
             cx.file_exists("sources");
         }
+    }
+}
+
+impl crate::component::runtime::ProvisionerRun for Config {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
+        Box::pin(async move {
+            let comm = cx.communicator()?;
+            if self.direction.as_deref() == Some("download") {
+                let source = self.source.clone().unwrap_or_default();
+                cx.ui.say(&format!("Downloading {source} => {}", self.destination));
+                let local = if self.destination.ends_with('/') {
+                    std::path::PathBuf::from(format!("{}/", cx.path(&self.destination).display()))
+                } else {
+                    cx.path(&self.destination)
+                };
+                return comm.download(source, local).await;
+            }
+            if let Some(content) = &self.content {
+                let target = if self.destination.ends_with('/') { format!("{}pkr-file-content", self.destination) } else { self.destination.clone() };
+                cx.ui.say(&format!("Uploading content => {target}"));
+                return comm.upload_bytes(content.clone().into_bytes(), target, 0o644).await;
+            }
+            for source in self.source.iter().chain(self.sources.iter().flatten()) {
+                cx.ui.say(&format!("Uploading {source} => {}", self.destination));
+                // Keep a trailing slash: it means "the folder's contents".
+                let mut local = cx.path(source).to_string_lossy().into_owned();
+                if source.ends_with('/') && !local.ends_with('/') {
+                    local.push('/');
+                }
+                comm.upload(std::path::PathBuf::from(local), self.destination.clone()).await?;
+            }
+            Ok(())
+        })
     }
 }

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::{BoxFuture, RunCx, RunError};
 
 /// Configuration of the `shell` provisioner.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -84,5 +85,82 @@ pub fn check_script_sources(cx: &mut PrepareCtx<'_>, keys: &[&str]) {
         );
     } else {
         cx.at_most_one(keys);
+    }
+}
+
+impl crate::component::runtime::ProvisionerRun for Config {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
+        Box::pin(async move {
+            let comm = cx.communicator()?;
+            let mut scripts: Vec<(String, Vec<u8>)> = Vec::new();
+            if let Some(lines) = &self.inline {
+                let shebang = self.inline_shebang.clone().unwrap_or_else(default_shebang);
+                let mut body = format!("#!{shebang}\n");
+                for l in lines {
+                    body.push_str(l);
+                    body.push('\n');
+                }
+                scripts.push(("inline script".into(), body.into_bytes()));
+            }
+            for s in self.script.iter().chain(self.scripts.iter().flatten()) {
+                let path = cx.path(s);
+                let mut bytes = tokio::fs::read(&path).await.map_err(|e| RunError::failed(format!("Bad script '{s}': {e}")))?;
+                if !self.binary.unwrap_or(false) {
+                    bytes = String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes();
+                }
+                scripts.push((path.to_string_lossy().into_owned(), bytes));
+            }
+            let vars = self.vars(&cx);
+            let valid = self.valid_exit_codes.clone().unwrap_or_else(|| vec![0]);
+            for (what, bytes) in scripts {
+                let remote = self.remote_path();
+                cx.ui.say(&format!("Provisioning with shell script: {what}"));
+                comm.upload_bytes(bytes, remote.clone(), 0o755).await?;
+                let command = crate::component::runtime::render_component_template(
+                    &self.execute_command.clone().unwrap_or_else(default_execute_command),
+                    &[("Path", &remote), ("Vars", &vars)],
+                );
+                let code = comm.exec(command, cx.ui.clone(), cx.cancel.clone()).await?;
+                match code {
+                    None if self.expect_disconnect.unwrap_or(false) => cx.ui.say("Remote end disconnected, as expected"),
+                    None => return Err(RunError::failed("the connection closed before the script finished; set `expect_disconnect = true` if the script reboots")),
+                    Some(c) if !valid.contains(&i64::from(c)) => {
+                        return Err(RunError::failed(format!("Script exited with non-zero exit status: {c}. Allowed exit codes are: {valid:?}")));
+                    }
+                    Some(_) => {}
+                }
+                if !self.skip_clean.unwrap_or(false) {
+                    let _ = comm.exec(format!("rm -f '{remote}'"), cx.ui.clone(), cx.cancel.clone()).await;
+                }
+            }
+            if let Some(d) = self.pause_after.as_deref().and_then(crate::component::prepare::parse_duration) {
+                tokio::time::sleep(d).await;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Config {
+    /// Where a script goes on the machine.
+    fn remote_path(&self) -> String {
+        if let Some(p) = &self.remote_path {
+            return p.clone();
+        }
+        let folder = self.remote_folder.clone().unwrap_or_else(|| "/tmp".into());
+        let file = self.remote_file.clone().unwrap_or_else(|| format!("script_{}.sh", uuid::Uuid::new_v4().as_u128() % 10_000));
+        format!("{}/{file}", folder.trim_end_matches('/'))
+    }
+
+    /// `{{.Vars}}`: `NAME='value' ` pairs, with Packer's variables, single quotes escaped.
+    fn vars(&self, cx: &RunCx) -> String {
+        let mut pairs: Vec<(String, String)> = self.environment_vars.iter().flatten().filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect();
+        for (k, v) in self.env.iter().flatten() {
+            pairs.retain(|(x, _)| x != k);
+            pairs.push((k.clone(), v.clone()));
+        }
+        pairs.extend(cx.packer_env());
+        let format = self.env_var_format.clone().unwrap_or_else(|| "%s='%s' ".into());
+        pairs.iter().map(|(k, v)| format.replacen("%s", k, 1).replacen("%s", &v.replace('\'', "'\"'\"'"), 1)).collect()
     }
 }

@@ -1,0 +1,381 @@
+//! The SSH communicator on libssh2 (the `ssh2` crate): connect with a fast retry until the
+//! machine answers, run commands with their output streamed line by line, and copy files.
+//!
+//! libssh2 is blocking, so every operation runs on a blocking thread of tokio's pool and the
+//! engine never stalls; one session per build is shared by all its steps.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::component::communicator::ssh;
+use crate::component::prepare::parse_duration;
+use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
+
+/// How to authenticate.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// A password.
+    Password(String),
+    /// A private key file.
+    KeyFile(PathBuf),
+    /// The SSH agent.
+    Agent,
+}
+
+/// Where and how to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// User.
+    pub username: String,
+    /// Authentication.
+    pub auth: Auth,
+    /// Give up after this long.
+    pub timeout: Duration,
+    /// Copy with SFTP instead of SCP.
+    pub sftp: bool,
+}
+
+impl ConnectOptions {
+    /// Options from the communicator's configuration (`~` expanded in key paths).
+    ///
+    /// # Errors
+    /// No host, user or authentication method.
+    pub fn from_config(c: &ssh::Config, base_dir: &Path) -> Result<ConnectOptions, RunError> {
+        let host = c.ssh_host.clone().ok_or_else(|| RunError::failed("no `ssh_host` to connect to"))?;
+        let username = c.ssh_username.clone().ok_or_else(|| RunError::failed("no `ssh_username`"))?;
+        let auth = match (&c.ssh_password, &c.ssh_private_key_file, c.ssh_agent_auth) {
+            (Some(p), _, _) => Auth::Password(p.clone()),
+            (_, Some(k), _) => Auth::KeyFile(expand(k, base_dir)),
+            (_, _, Some(true)) => Auth::Agent,
+            _ => return Err(RunError::failed("no SSH authentication method: set `ssh_password`, `ssh_private_key_file` or `ssh_agent_auth`")),
+        };
+        let timeout = c.ssh_timeout.as_deref().or(c.ssh_wait_timeout.as_deref()).and_then(parse_duration).unwrap_or(Duration::from_secs(300));
+        Ok(ConnectOptions { host, port: c.ssh_port.unwrap_or(22), username, auth, timeout, sftp: c.ssh_file_transfer_method.as_deref() == Some("sftp") })
+    }
+}
+
+fn expand(p: &str, base_dir: &Path) -> PathBuf {
+    if let Some(rest) = p.strip_prefix("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    let path = PathBuf::from(p);
+    if path.is_absolute() { path } else { base_dir.join(path) }
+}
+
+/// A connected session.
+pub struct SshComm {
+    session: Mutex<ssh2::Session>,
+    sftp: bool,
+}
+
+/// An error no retry can fix: the server answered but refused the credentials.
+fn fatal(msg: String) -> (bool, String) {
+    (true, msg)
+}
+
+/// Connects, retrying quickly (50 ms, doubling to 1 s) until the server answers or `timeout`.
+///
+/// # Errors
+/// Timeout, or an authentication failure (at once: retrying cannot fix it).
+pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshComm, RunError> {
+    let deadline = Instant::now() + opts.timeout;
+    let mut delay = Duration::from_millis(50);
+    let mut last: String;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(RunError::Cancelled);
+        }
+        match try_connect(opts) {
+            Ok(session) => return Ok(SshComm { session: Mutex::new(session), sftp: opts.sftp }),
+            Err((true, msg)) => return Err(RunError::Failed(msg)),
+            Err((false, msg)) => last = msg,
+        }
+        if Instant::now() + delay > deadline {
+            return Err(RunError::failed(format!("timeout waiting for SSH on {}:{} after {:?}: {last}", opts.host, opts.port, opts.timeout)));
+        }
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(1));
+    }
+}
+
+fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
+    let addr = format!("{}:{}", opts.host, opts.port);
+    let tcp = TcpStream::connect(&addr).map_err(|e| (false, format!("cannot reach {addr}: {e}")))?;
+    let mut session = ssh2::Session::new().map_err(|e| (false, e.to_string()))?;
+    session.set_tcp_stream(tcp);
+    session.handshake().map_err(|e| (false, format!("SSH handshake with {addr} failed: {e}")))?;
+    let who = format!("{}@{addr}", opts.username);
+    let result = match &opts.auth {
+        Auth::Password(p) => session.userauth_password(&opts.username, p).map_err(|e| fatal(format!("password authentication as {who} failed: {e}"))),
+        Auth::KeyFile(k) => session
+            .userauth_pubkey_file(&opts.username, None, k, None)
+            .map_err(|e| fatal(format!("key authentication as {who} with {} failed: {e}", k.display()))),
+        Auth::Agent => session.userauth_agent(&opts.username).map_err(|e| fatal(format!("SSH agent authentication as {who} failed: {e}"))),
+    };
+    result?;
+    if !session.authenticated() {
+        return Err(fatal(format!("the server did not accept the credentials for {who}")));
+    }
+    session.set_keepalive(true, 5);
+    Ok(session)
+}
+
+const CHUNK: usize = 256 * 1024;
+
+impl SshComm {
+    fn exec_blocking(&self, command: &str, ui: &Arc<dyn Ui>, cancel: &CancellationToken) -> Result<Option<i32>, RunError> {
+        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut channel = session.channel_session().map_err(|e| RunError::failed(format!("cannot open an SSH channel: {e}")))?;
+        // The first stderr line names the remote shell's process, which leads its process
+        // group: on cancel, the whole group is killed (Packer leaves it running).
+        let wrapped = format!("echo FORGE_PID=$$ >&2; {command}");
+        channel.exec(&wrapped).map_err(|e| RunError::failed(format!("cannot start `{command}`: {e}")))?;
+        session.set_blocking(false);
+        let mut out = LineBuffer::default();
+        let mut err = LineBuffer::default();
+        let mut pid: Option<String> = None;
+        let mut buf = vec![0u8; 32 * 1024];
+        let result = loop {
+            if cancel.is_cancelled() {
+                session.set_blocking(true);
+                if let Some(pid) = &pid {
+                    if let Ok(mut kill) = session.channel_session() {
+                        let _ = kill.exec(&format!("kill -KILL -- -{pid} 2>/dev/null || kill -KILL {pid}"));
+                        let _ = kill.wait_close();
+                    }
+                }
+                let _ = channel.close();
+                return Err(RunError::Cancelled);
+            }
+            let mut progressed = false;
+            match channel.read(&mut buf) {
+                Ok(0) => {}
+                Ok(n) => {
+                    progressed = true;
+                    out.push(&buf[..n], |l| ui.message(l));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => break None,
+            }
+            match channel.stderr().read(&mut buf) {
+                Ok(0) => {}
+                Ok(n) => {
+                    progressed = true;
+                    err.push(&buf[..n], |l| {
+                        if pid.is_none() {
+                            if let Some(p) = l.strip_prefix("FORGE_PID=") {
+                                pid = Some(p.trim().to_string());
+                                return;
+                            }
+                        }
+                        ui.error(l);
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => break None,
+            }
+            if channel.eof() && !progressed {
+                session.set_blocking(true);
+                let _ = channel.wait_close();
+                break channel.exit_signal().ok().and_then(|s| s.exit_signal).map_or_else(|| channel.exit_status().ok(), |_| None);
+            }
+            if !progressed {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        session.set_blocking(true);
+        out.flush(|l| ui.message(l));
+        err.flush(|l| ui.error(l));
+        Ok(result)
+    }
+
+    fn upload_file(&self, local: &Path, remote: &str) -> Result<(), RunError> {
+        let meta = std::fs::metadata(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            i32::try_from(meta.permissions().mode() & 0o777).unwrap_or(0o644)
+        };
+        #[cfg(not(unix))]
+        let mode = 0o644;
+        let file = std::fs::File::open(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        self.write_remote(file, meta.len(), remote, mode)
+    }
+
+    fn write_remote(&self, mut reader: impl Read, size: u64, remote: &str, mode: i32) -> Result<(), RunError> {
+        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        self.mkdir_parent(&session, remote)?;
+        let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {remote} failed: {e}"));
+        let mut buf = vec![0u8; CHUNK];
+        if self.sftp {
+            let sftp = session.sftp().map_err(|e| fail(&e))?;
+            let mut f = sftp
+                .open_mode(Path::new(remote), ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE, mode, ssh2::OpenType::File)
+                .map_err(|e| fail(&e))?;
+            loop {
+                let n = reader.read(&mut buf).map_err(|e| fail(&e))?;
+                if n == 0 {
+                    break;
+                }
+                f.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+            }
+            return Ok(());
+        }
+        let mut ch = session.scp_send(Path::new(remote), mode, size, None).map_err(|e| fail(&e))?;
+        loop {
+            let n = reader.read(&mut buf).map_err(|e| fail(&e))?;
+            if n == 0 {
+                break;
+            }
+            ch.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+        }
+        ch.send_eof().map_err(|e| fail(&e))?;
+        ch.wait_eof().map_err(|e| fail(&e))?;
+        ch.close().map_err(|e| fail(&e))?;
+        ch.wait_close().map_err(|e| fail(&e))
+    }
+
+    /// Creates the remote parent folder (Packer's scp fails when it is missing).
+    fn mkdir_parent(&self, session: &ssh2::Session, remote: &str) -> Result<(), RunError> {
+        let Some(parent) = Path::new(remote).parent().filter(|p| !p.as_os_str().is_empty()) else { return Ok(()) };
+        let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
+        ch.exec(&format!("mkdir -p '{}'", parent.display().to_string().replace('\'', "'\"'\"'"))).map_err(|e| RunError::failed(e.to_string()))?;
+        let mut sink = String::new();
+        let _ = ch.read_to_string(&mut sink);
+        let _ = ch.wait_close();
+        Ok(())
+    }
+
+    fn upload_path(&self, local: &Path, remote: &str, contents_only: bool) -> Result<(), RunError> {
+        if !local.is_dir() {
+            let target = if remote.ends_with('/') {
+                format!("{remote}{}", local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            } else {
+                remote.to_string()
+            };
+            return self.upload_file(local, &target);
+        }
+        // `dir/` copies the folder's contents, `dir` the folder itself (Packer's rule).
+        let base = if contents_only {
+            remote.trim_end_matches('/').to_string()
+        } else {
+            format!("{}/{}", remote.trim_end_matches('/'), local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        };
+        self.mkdir(&base)?;
+        let entries = std::fs::read_dir(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Symlinks are followed, as Packer does.
+            if path.is_dir() {
+                self.upload_path(&path, &format!("{base}/{name}/"), true)?;
+            } else {
+                self.upload_file(&path, &format!("{base}/{name}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn mkdir(&self, dir: &str) -> Result<(), RunError> {
+        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
+        ch.exec(&format!("mkdir -p '{}'", dir.replace('\'', "'\"'\"'"))).map_err(|e| RunError::failed(e.to_string()))?;
+        let mut sink = String::new();
+        let _ = ch.read_to_string(&mut sink);
+        let _ = ch.wait_close();
+        Ok(())
+    }
+
+    fn download_file(&self, remote: &str, local: &Path) -> Result<(), RunError> {
+        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("download of {remote} failed: {e}"));
+        let target = if local.to_string_lossy().ends_with('/') || local.is_dir() {
+            local.join(Path::new(remote).file_name().unwrap_or_default())
+        } else {
+            local.to_path_buf()
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
+        }
+        let mut out = std::fs::File::create(&target).map_err(|e| fail(&e))?;
+        let mut buf = vec![0u8; CHUNK];
+        let (mut ch, _) = session.scp_recv(Path::new(remote)).map_err(|e| fail(&e))?;
+        loop {
+            let n = ch.read(&mut buf).map_err(|e| fail(&e))?;
+            if n == 0 {
+                break;
+            }
+            out.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+        }
+        let _ = ch.send_eof();
+        let _ = ch.wait_eof();
+        let _ = ch.wait_close();
+        Ok(())
+    }
+}
+
+/// Splits a byte stream into lines as they complete.
+#[derive(Default)]
+struct LineBuffer(Vec<u8>);
+
+impl LineBuffer {
+    fn push(&mut self, bytes: &[u8], mut line: impl FnMut(&str)) {
+        self.0.extend_from_slice(bytes);
+        while let Some(i) = self.0.iter().position(|b| *b == b'\n') {
+            let text = String::from_utf8_lossy(&self.0[..i]).trim_end_matches('\r').to_string();
+            line(&text);
+            self.0.drain(..=i);
+        }
+    }
+
+    fn flush(&mut self, mut line: impl FnMut(&str)) {
+        if !self.0.is_empty() {
+            line(&String::from_utf8_lossy(&self.0));
+            self.0.clear();
+        }
+    }
+}
+
+impl Communicator for Arc<SshComm> {
+    fn exec(&self, command: String, ui: Arc<dyn Ui>, cancel: CancellationToken) -> BoxFuture<'static, Result<Option<i32>, RunError>> {
+        let me = self.clone();
+        Box::pin(async move { tokio::task::spawn_blocking(move || me.exec_blocking(&command, &ui, &cancel)).await.map_err(|e| RunError::failed(e.to_string()))? })
+    }
+
+    fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>> {
+        let me = self.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let contents_only = local.to_string_lossy().ends_with('/');
+                me.upload_path(&local, &remote, contents_only)
+            })
+            .await
+            .map_err(|e| RunError::failed(e.to_string()))?
+        })
+    }
+
+    fn upload_bytes(&self, bytes: Vec<u8>, remote: String, mode: i32) -> BoxFuture<'static, Result<(), RunError>> {
+        let me = self.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || me.write_remote(std::io::Cursor::new(bytes.clone()), bytes.len() as u64, &remote, mode))
+                .await
+                .map_err(|e| RunError::failed(e.to_string()))?
+        })
+    }
+
+    fn download(&self, remote: String, local: PathBuf) -> BoxFuture<'static, Result<(), RunError>> {
+        let me = self.clone();
+        Box::pin(async move { tokio::task::spawn_blocking(move || me.download_file(&remote, &local)).await.map_err(|e| RunError::failed(e.to_string()))? })
+    }
+}

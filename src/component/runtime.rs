@@ -93,7 +93,12 @@ pub struct RunCx {
 pub trait Communicator: Send + Sync {
     /// Runs a command, streaming its output lines to `ui`; returns the exit status, or
     /// `Ok(None)` when the connection dropped before the command finished.
-    fn exec(&self, command: String, ui: Arc<dyn Ui>, cancel: CancellationToken) -> BoxFuture<'static, Result<Option<i32>, RunError>>;
+    fn exec(
+        &self,
+        command: String,
+        ui: Arc<dyn Ui>,
+        cancel: CancellationToken,
+    ) -> BoxFuture<'static, Result<Option<i32>, RunError>>;
     /// Uploads a local file or folder (Packer's trailing-slash rule for folders).
     fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>>;
     /// Writes bytes to a remote file.
@@ -105,11 +110,11 @@ pub trait Communicator: Send + Sync {
 impl RunCx {
     /// The communicator the builder connected, if any.
     pub fn communicator(&self) -> Result<Arc<dyn Communicator>, RunError> {
-        self.comm
-            .lock()
-            .ok()
-            .and_then(|c| c.clone())
-            .ok_or_else(|| RunError::failed("this provisioner needs a communicator, but the builder has none (communicator = \"none\")"))
+        self.comm.lock().ok().and_then(|c| c.clone()).ok_or_else(|| {
+            RunError::failed(
+                "this provisioner needs a communicator, but the builder has none (communicator = \"none\")",
+            )
+        })
     }
 }
 

@@ -26,15 +26,19 @@ impl crate::component::runtime::BuilderRun for Config {
         Box::pin(async move {
             if self.comm.kind() != "none" {
                 let host = self.comm.ssh_host.clone().unwrap_or_default();
-                let opts = crate::component::communicator::ssh_client::ConnectOptions::from_config(&self.comm, &cx.base_dir)?;
+                let opts =
+                    crate::component::communicator::ssh_client::ConnectOptions::from_config(&self.comm, &cx.base_dir)?;
                 cx.ui.say(&format!("Using SSH communicator to connect: {host}"));
                 cx.ui.say("Waiting for SSH to become available...");
                 let cancel = cx.cancel.clone();
-                let session = tokio::task::spawn_blocking(move || crate::component::communicator::ssh_client::connect(&opts, &cancel))
-                    .await
-                    .map_err(|e| RunError::failed(e.to_string()))??;
+                let session = tokio::task::spawn_blocking(move || {
+                    crate::component::communicator::ssh_client::connect(&opts, &cancel)
+                })
+                .await
+                .map_err(|e| RunError::failed(e.to_string()))??;
                 cx.ui.say("Connected to SSH!");
-                let comm: std::sync::Arc<dyn crate::component::runtime::Communicator> = std::sync::Arc::new(std::sync::Arc::new(session));
+                let comm: std::sync::Arc<dyn crate::component::runtime::Communicator> =
+                    std::sync::Arc::new(std::sync::Arc::new(session));
                 if let Ok(mut slot) = cx.comm.lock() {
                     *slot = Some(comm);
                 }

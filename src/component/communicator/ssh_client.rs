@@ -56,10 +56,26 @@ impl ConnectOptions {
             (Some(p), _, _) => Auth::Password(p.clone()),
             (_, Some(k), _) => Auth::KeyFile(expand(k, base_dir)),
             (_, _, Some(true)) => Auth::Agent,
-            _ => return Err(RunError::failed("no SSH authentication method: set `ssh_password`, `ssh_private_key_file` or `ssh_agent_auth`")),
+            _ => {
+                return Err(RunError::failed(
+                    "no SSH authentication method: set `ssh_password`, `ssh_private_key_file` or `ssh_agent_auth`",
+                ));
+            }
         };
-        let timeout = c.ssh_timeout.as_deref().or(c.ssh_wait_timeout.as_deref()).and_then(parse_duration).unwrap_or(Duration::from_secs(300));
-        Ok(ConnectOptions { host, port: c.ssh_port.unwrap_or(22), username, auth, timeout, sftp: c.ssh_file_transfer_method.as_deref() == Some("sftp") })
+        let timeout = c
+            .ssh_timeout
+            .as_deref()
+            .or(c.ssh_wait_timeout.as_deref())
+            .and_then(parse_duration)
+            .unwrap_or(Duration::from_secs(300));
+        Ok(ConnectOptions {
+            host,
+            port: c.ssh_port.unwrap_or(22),
+            username,
+            auth,
+            timeout,
+            sftp: c.ssh_file_transfer_method.as_deref() == Some("sftp"),
+        })
     }
 }
 
@@ -102,7 +118,10 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
             Err((false, msg)) => last = msg,
         }
         if Instant::now() + delay > deadline {
-            return Err(RunError::failed(format!("timeout waiting for SSH on {}:{} after {:?}: {last}", opts.host, opts.port, opts.timeout)));
+            return Err(RunError::failed(format!(
+                "timeout waiting for SSH on {}:{} after {:?}: {last}",
+                opts.host, opts.port, opts.timeout
+            )));
         }
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_secs(1));
@@ -117,11 +136,15 @@ fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
     session.handshake().map_err(|e| (false, format!("SSH handshake with {addr} failed: {e}")))?;
     let who = format!("{}@{addr}", opts.username);
     let result = match &opts.auth {
-        Auth::Password(p) => session.userauth_password(&opts.username, p).map_err(|e| fatal(format!("password authentication as {who} failed: {e}"))),
+        Auth::Password(p) => session
+            .userauth_password(&opts.username, p)
+            .map_err(|e| fatal(format!("password authentication as {who} failed: {e}"))),
         Auth::KeyFile(k) => session
             .userauth_pubkey_file(&opts.username, None, k, None)
             .map_err(|e| fatal(format!("key authentication as {who} with {} failed: {e}", k.display()))),
-        Auth::Agent => session.userauth_agent(&opts.username).map_err(|e| fatal(format!("SSH agent authentication as {who} failed: {e}"))),
+        Auth::Agent => session
+            .userauth_agent(&opts.username)
+            .map_err(|e| fatal(format!("SSH agent authentication as {who} failed: {e}"))),
     };
     result?;
     if !session.authenticated() {
@@ -134,9 +157,15 @@ fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
 const CHUNK: usize = 256 * 1024;
 
 impl SshComm {
-    fn exec_blocking(&self, command: &str, ui: &Arc<dyn Ui>, cancel: &CancellationToken) -> Result<Option<i32>, RunError> {
+    fn exec_blocking(
+        &self,
+        command: &str,
+        ui: &Arc<dyn Ui>,
+        cancel: &CancellationToken,
+    ) -> Result<Option<i32>, RunError> {
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
-        let mut channel = session.channel_session().map_err(|e| RunError::failed(format!("cannot open an SSH channel: {e}")))?;
+        let mut channel =
+            session.channel_session().map_err(|e| RunError::failed(format!("cannot open an SSH channel: {e}")))?;
         // The first stderr line names the remote shell's process, which leads its process
         // group: on cancel, the whole group is killed (Packer leaves it running).
         let wrapped = format!("echo FORGE_PID=$$ >&2; {command}");
@@ -188,7 +217,11 @@ impl SshComm {
             if channel.eof() && !progressed {
                 session.set_blocking(true);
                 let _ = channel.wait_close();
-                break channel.exit_signal().ok().and_then(|s| s.exit_signal).map_or_else(|| channel.exit_status().ok(), |_| None);
+                break channel
+                    .exit_signal()
+                    .ok()
+                    .and_then(|s| s.exit_signal)
+                    .map_or_else(|| channel.exit_status().ok(), |_| None);
             }
             if !progressed {
                 std::thread::sleep(Duration::from_millis(5));
@@ -201,7 +234,8 @@ impl SshComm {
     }
 
     fn upload_file(&self, local: &Path, remote: &str) -> Result<(), RunError> {
-        let meta = std::fs::metadata(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        let meta =
+            std::fs::metadata(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
         #[cfg(unix)]
         let mode = {
             use std::os::unix::fs::PermissionsExt;
@@ -209,7 +243,8 @@ impl SshComm {
         };
         #[cfg(not(unix))]
         let mode = 0o644;
-        let file = std::fs::File::open(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        let file = std::fs::File::open(local)
+            .map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
         self.write_remote(file, meta.len(), remote, mode)
     }
 
@@ -221,7 +256,12 @@ impl SshComm {
         if self.sftp {
             let sftp = session.sftp().map_err(|e| fail(&e))?;
             let mut f = sftp
-                .open_mode(Path::new(remote), ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE, mode, ssh2::OpenType::File)
+                .open_mode(
+                    Path::new(remote),
+                    ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                    mode,
+                    ssh2::OpenType::File,
+                )
                 .map_err(|e| fail(&e))?;
             loop {
                 let n = reader.read(&mut buf).map_err(|e| fail(&e))?;
@@ -250,7 +290,8 @@ impl SshComm {
     fn mkdir_parent(&self, session: &ssh2::Session, remote: &str) -> Result<(), RunError> {
         let Some(parent) = Path::new(remote).parent().filter(|p| !p.as_os_str().is_empty()) else { return Ok(()) };
         let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
-        ch.exec(&format!("mkdir -p '{}'", parent.display().to_string().replace('\'', "'\"'\"'"))).map_err(|e| RunError::failed(e.to_string()))?;
+        ch.exec(&format!("mkdir -p '{}'", parent.display().to_string().replace('\'', "'\"'\"'")))
+            .map_err(|e| RunError::failed(e.to_string()))?;
         let mut sink = String::new();
         let _ = ch.read_to_string(&mut sink);
         let _ = ch.wait_close();
@@ -270,10 +311,15 @@ impl SshComm {
         let base = if contents_only {
             remote.trim_end_matches('/').to_string()
         } else {
-            format!("{}/{}", remote.trim_end_matches('/'), local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            format!(
+                "{}/{}",
+                remote.trim_end_matches('/'),
+                local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            )
         };
         self.mkdir(&base)?;
-        let entries = std::fs::read_dir(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
+        let entries =
+            std::fs::read_dir(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -290,7 +336,8 @@ impl SshComm {
     fn mkdir(&self, dir: &str) -> Result<(), RunError> {
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
-        ch.exec(&format!("mkdir -p '{}'", dir.replace('\'', "'\"'\"'"))).map_err(|e| RunError::failed(e.to_string()))?;
+        ch.exec(&format!("mkdir -p '{}'", dir.replace('\'', "'\"'\"'")))
+            .map_err(|e| RunError::failed(e.to_string()))?;
         let mut sink = String::new();
         let _ = ch.read_to_string(&mut sink);
         let _ = ch.wait_close();
@@ -348,9 +395,18 @@ impl LineBuffer {
 }
 
 impl Communicator for Arc<SshComm> {
-    fn exec(&self, command: String, ui: Arc<dyn Ui>, cancel: CancellationToken) -> BoxFuture<'static, Result<Option<i32>, RunError>> {
+    fn exec(
+        &self,
+        command: String,
+        ui: Arc<dyn Ui>,
+        cancel: CancellationToken,
+    ) -> BoxFuture<'static, Result<Option<i32>, RunError>> {
         let me = self.clone();
-        Box::pin(async move { tokio::task::spawn_blocking(move || me.exec_blocking(&command, &ui, &cancel)).await.map_err(|e| RunError::failed(e.to_string()))? })
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || me.exec_blocking(&command, &ui, &cancel))
+                .await
+                .map_err(|e| RunError::failed(e.to_string()))?
+        })
     }
 
     fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>> {
@@ -368,14 +424,20 @@ impl Communicator for Arc<SshComm> {
     fn upload_bytes(&self, bytes: Vec<u8>, remote: String, mode: i32) -> BoxFuture<'static, Result<(), RunError>> {
         let me = self.clone();
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || me.write_remote(std::io::Cursor::new(bytes.clone()), bytes.len() as u64, &remote, mode))
-                .await
-                .map_err(|e| RunError::failed(e.to_string()))?
+            tokio::task::spawn_blocking(move || {
+                me.write_remote(std::io::Cursor::new(bytes.clone()), bytes.len() as u64, &remote, mode)
+            })
+            .await
+            .map_err(|e| RunError::failed(e.to_string()))?
         })
     }
 
     fn download(&self, remote: String, local: PathBuf) -> BoxFuture<'static, Result<(), RunError>> {
         let me = self.clone();
-        Box::pin(async move { tokio::task::spawn_blocking(move || me.download_file(&remote, &local)).await.map_err(|e| RunError::failed(e.to_string()))? })
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || me.download_file(&remote, &local))
+                .await
+                .map_err(|e| RunError::failed(e.to_string()))?
+        })
     }
 }

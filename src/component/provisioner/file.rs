@@ -68,7 +68,11 @@ impl crate::component::runtime::ProvisionerRun for Config {
                 return comm.download(source, local).await;
             }
             if let Some(content) = &self.content {
-                let target = if self.destination.ends_with('/') { format!("{}pkr-file-content", self.destination) } else { self.destination.clone() };
+                let target = if self.destination.ends_with('/') {
+                    format!("{}pkr-file-content", self.destination)
+                } else {
+                    self.destination.clone()
+                };
                 cx.ui.say(&format!("Uploading content => {target}"));
                 return comm.upload_bytes(content.clone().into_bytes(), target, 0o644).await;
             }

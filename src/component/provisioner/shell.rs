@@ -104,7 +104,8 @@ impl crate::component::runtime::ProvisionerRun for Config {
             }
             for s in self.script.iter().chain(self.scripts.iter().flatten()) {
                 let path = cx.path(s);
-                let mut bytes = tokio::fs::read(&path).await.map_err(|e| RunError::failed(format!("Bad script '{s}': {e}")))?;
+                let mut bytes =
+                    tokio::fs::read(&path).await.map_err(|e| RunError::failed(format!("Bad script '{s}': {e}")))?;
                 if !self.binary.unwrap_or(false) {
                     bytes = String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes();
                 }
@@ -122,10 +123,18 @@ impl crate::component::runtime::ProvisionerRun for Config {
                 );
                 let code = comm.exec(command, cx.ui.clone(), cx.cancel.clone()).await?;
                 match code {
-                    None if self.expect_disconnect.unwrap_or(false) => cx.ui.say("Remote end disconnected, as expected"),
-                    None => return Err(RunError::failed("the connection closed before the script finished; set `expect_disconnect = true` if the script reboots")),
+                    None if self.expect_disconnect.unwrap_or(false) => {
+                        cx.ui.say("Remote end disconnected, as expected")
+                    }
+                    None => {
+                        return Err(RunError::failed(
+                            "the connection closed before the script finished; set `expect_disconnect = true` if the script reboots",
+                        ));
+                    }
                     Some(c) if !valid.contains(&i64::from(c)) => {
-                        return Err(RunError::failed(format!("Script exited with non-zero exit status: {c}. Allowed exit codes are: {valid:?}")));
+                        return Err(RunError::failed(format!(
+                            "Script exited with non-zero exit status: {c}. Allowed exit codes are: {valid:?}"
+                        )));
                     }
                     Some(_) => {}
                 }
@@ -148,13 +157,21 @@ impl Config {
             return p.clone();
         }
         let folder = self.remote_folder.clone().unwrap_or_else(|| "/tmp".into());
-        let file = self.remote_file.clone().unwrap_or_else(|| format!("script_{}.sh", uuid::Uuid::new_v4().as_u128() % 10_000));
+        let file = self
+            .remote_file
+            .clone()
+            .unwrap_or_else(|| format!("script_{}.sh", uuid::Uuid::new_v4().as_u128() % 10_000));
         format!("{}/{file}", folder.trim_end_matches('/'))
     }
 
     /// `{{.Vars}}`: `NAME='value' ` pairs, with Packer's variables, single quotes escaped.
     fn vars(&self, cx: &RunCx) -> String {
-        let mut pairs: Vec<(String, String)> = self.environment_vars.iter().flatten().filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect();
+        let mut pairs: Vec<(String, String)> = self
+            .environment_vars
+            .iter()
+            .flatten()
+            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect();
         for (k, v) in self.env.iter().flatten() {
             pairs.retain(|(x, _)| x != k);
             pairs.push((k.clone(), v.clone()));

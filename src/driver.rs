@@ -45,6 +45,8 @@ pub struct ValidateOptions {
     pub vars: Vec<String>,
     /// `-var-file=f`, in command-line order.
     pub var_files: Vec<String>,
+    /// `-only` / `-except`: validate only the selected builds.
+    pub filters: crate::plan::Filters,
 }
 
 /// Reads every template file named by `paths` (files or folders) into one template.
@@ -133,10 +135,47 @@ pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Sess
     let found = validate::check(&s.template);
     s.diagnostics.extend(found);
     let inputs = inputs(vfs, &mut s, paths, opts);
+    let selected = select_builds(&s.template, &opts.filters, &mut s.diagnostics);
     let env = eval::Env::new(&s.template, &inputs, vfs);
-    exprs::check(&env, &s.template);
+    exprs::check(&env, &selected);
     s.diagnostics.extend(env.take_diagnostics());
     s
+}
+
+/// The template with only the builds `-only`/`-except` select (sources of other builds are
+/// still checked: a source may serve several builds).
+fn select_builds(t: &Template, filters: &crate::plan::Filters, diags: &mut Vec<Diagnostic>) -> Template {
+    if filters.only.is_empty() && filters.except.is_empty() {
+        return t.clone();
+    }
+    let legacy = t.is_legacy();
+    let matches = |p: &str, name: &str| if legacy { p == name } else { crate::plan::glob(p, name) };
+    let mut out = t.clone();
+    let mut names = Vec::new();
+    for b in &mut out.builds {
+        let block = b.name.as_ref().map(|n| n.value.clone());
+        b.sources.retain(|u| {
+            let Some((kind, name)) = u.target() else { return true };
+            let local = u.name.as_ref().map_or(name, |n| n.value.as_str());
+            let short = if legacy { local.to_string() } else { format!("{kind}.{local}") };
+            let full = match (&block, legacy) {
+                (Some(n), false) => format!("{n}.{short}"),
+                _ => short,
+            };
+            names.push(full.clone());
+            (filters.only.is_empty() || filters.only.iter().any(|p| matches(p, &full)))
+                && !filters.except.iter().any(|p| matches(p, &full))
+        });
+    }
+    out.builds.retain(|b| !b.sources.is_empty());
+    for (kind, list) in [("only", &filters.only), ("except", &filters.except)] {
+        for p in list {
+            if !names.iter().any(|n| matches(p, n)) {
+                diags.push(crate::plan::unmatched(kind, p, &names, t.builds.first().map(|b| b.span)));
+            }
+        }
+    }
+    out
 }
 
 /// Gathers what evaluation needs from outside the template: `-var`, var files, auto var

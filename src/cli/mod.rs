@@ -57,6 +57,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
                 syntax_only: false,
                 vars: a.vars.vars.clone(),
                 var_files: a.vars.var_files.clone(),
+                ..Default::default()
             };
             console::run(a.template.as_deref(), &opts, out, err)
         }
@@ -114,6 +115,7 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
         syntax_only: a.syntax_only,
         vars: a.vars.vars.clone(),
         var_files: a.vars.var_files.clone(),
+        filters: crate::plan::Filters { only: a.only.clone(), except: a.except.clone() },
     };
     let s = driver::validate(&RealFs, &a.templates, &opts);
     if a.format == args::Format::Json {
@@ -140,8 +142,12 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
 
 fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let paths = std::slice::from_ref(&a.template);
-    let opts =
-        driver::ValidateOptions { syntax_only: true, vars: a.vars.vars.clone(), var_files: a.vars.var_files.clone() };
+    let opts = driver::ValidateOptions {
+        syntax_only: true,
+        vars: a.vars.vars.clone(),
+        var_files: a.vars.var_files.clone(),
+        ..Default::default()
+    };
     let mut s = driver::validate(&RealFs, paths, &opts);
     if s.has_errors() {
         print_diagnostics(&s, ctx, out, err)?;
@@ -232,6 +238,7 @@ fn build(
             syntax_only: false,
             vars: a.vars.vars.clone(),
             var_files: a.vars.var_files.clone(),
+            ..Default::default()
         },
         filters: crate::plan::Filters { only: a.only.clone(), except: a.except.clone() },
         engine: crate::exec::Options {

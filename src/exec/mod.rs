@@ -247,7 +247,7 @@ impl Job {
         let source_ctx =
             Ctx { source: Some((self.bp.builder_type.clone(), self.bp.source_name.clone())), ..Ctx::default() };
         let builder = self.builder(&cx, &source_ctx).await.map_err(|e| (e, false))?;
-        let ctx = self.bp.ctx();
+        let ctx = self.with_generated(self.bp.ctx(), &source_ctx, &builder);
         for p in &self.bp.provisioners {
             loop {
                 match self.provision(&cx, &ctx, p).await {
@@ -302,6 +302,30 @@ impl Job {
                 (e, true)
             }
         }
+    }
+
+    /// The run-time `build.*` values provisioners and post-processors may use, known once the
+    /// builder ran: `ID`, `PackerRunUUID`, `ConnType`, and the connection's `Host`, `Port`,
+    /// `User` and (sensitive) `Password`.
+    fn with_generated(&self, mut ctx: Ctx, source_ctx: &Ctx, artifact: &Artifact) -> Ctx {
+        use crate::eval::value::Value;
+        let node = self.node(source_ctx, &self.bp.builder).ok();
+        let get = |key: &str| node.as_ref().and_then(|n| n.get(key)).and_then(|v| v.value.to_string_lossless());
+        let comm = get("communicator")
+            .unwrap_or_else(|| if self.bp.builder_type == "file" { "none".into() } else { "ssh".into() });
+        if let Some(b) = ctx.build.as_mut() {
+            let g = &mut b.generated;
+            g.insert("ID".into(), Value::string(artifact.id.clone()));
+            g.insert("PackerRunUUID".into(), Value::string(self.run_uuid.clone()));
+            g.insert("ConnType".into(), Value::string(comm.clone()));
+            if comm == "ssh" {
+                g.insert("Host".into(), Value::string(get("ssh_host").unwrap_or_default()));
+                g.insert("Port".into(), Value::string(get("ssh_port").unwrap_or_else(|| "22".into())));
+                g.insert("User".into(), Value::string(get("ssh_username").unwrap_or_default()));
+                g.insert("Password".into(), Value::string(get("ssh_password").unwrap_or_default()).mark(true));
+            }
+        }
+        ctx
     }
 
     async fn run_cleanup_provisioner(&self, cx: &RunCx, ctx: &Ctx) {

@@ -17,7 +17,7 @@ use crate::source::FileId;
 /// # Errors
 /// The file's syntax error.
 pub fn format_hcl(file: FileId, src: &str) -> Result<String, Diagnostic> {
-    match crate::syntax::hcl::parse_body(file, src) {
+    match crate::syntax::hcl::check_syntax(file, src) {
         // hcl-edit refuses a repeated object key while parsing; HCL's own parser (and so
         // `packer fmt`) accepts it, so the file is still formatted.
         Err(d) if d.code != Code::DuplicateKey => Err(d),

@@ -11,7 +11,7 @@ mod filter;
 use std::time::Duration;
 
 pub use display::{json as to_json, text as to_text};
-pub use filter::Filters;
+pub use filter::{Filters, glob};
 
 use crate::component::prepare::parse_duration;
 use crate::diag::{Code, Diagnostic};
@@ -208,7 +208,7 @@ fn post_processor(pp: &PostProcessor) -> PostProcessorStep {
 }
 
 /// The warning for a filter that matched nothing.
-pub(crate) fn unmatched(kind: &str, pattern: &str, names: &[String], span: Option<Span>) -> Diagnostic {
+pub fn unmatched(kind: &str, pattern: &str, names: &[String], span: Option<Span>) -> Diagnostic {
     let span = span.unwrap_or(Span { file: crate::source::FileId(0), start: 0, end: 0 });
     Diagnostic::warning(
         Code::UnmatchedFilter,

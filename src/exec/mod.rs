@@ -322,7 +322,22 @@ impl Job {
                 g.insert("Host".into(), Value::string(get("ssh_host").unwrap_or_default()));
                 g.insert("Port".into(), Value::string(get("ssh_port").unwrap_or_else(|| "22".into())));
                 g.insert("User".into(), Value::string(get("ssh_username").unwrap_or_default()));
+                if let Some(p) = get("ssh_password") {
+                    self.printer.add_secrets([p]);
+                }
                 g.insert("Password".into(), Value::string(get("ssh_password").unwrap_or_default()).mark(true));
+                if let Some(key) = get("ssh_private_key_file") {
+                    let path = if std::path::Path::new(&key).is_absolute() {
+                        key.clone()
+                    } else {
+                        format!("{}/{key}", self.snapshot.path_root)
+                    };
+                    let private = std::fs::read_to_string(&path).unwrap_or_default();
+                    let public = std::fs::read_to_string(format!("{path}.pub")).unwrap_or_default();
+                    self.printer.add_secrets(private.lines().map(str::to_string));
+                    g.insert("SSHPrivateKey".into(), Value::string(private).mark(true));
+                    g.insert("SSHPublicKey".into(), Value::string(public.trim_end().to_string()));
+                }
             }
         }
         ctx

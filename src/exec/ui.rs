@@ -27,7 +27,7 @@ pub struct Style {
 pub struct Printer {
     out: Mutex<Box<dyn Write + Send>>,
     style: Style,
-    secrets: Vec<String>,
+    secrets: Mutex<Vec<String>>,
 }
 
 /// The kind of a UI line.
@@ -44,7 +44,7 @@ pub enum Kind {
 impl Printer {
     /// A printer writing to `out`, masking `secrets`.
     pub fn new(out: Box<dyn Write + Send>, style: Style, secrets: Vec<String>) -> Printer {
-        Printer { out: Mutex::new(out), style, secrets }
+        Printer { out: Mutex::new(out), style, secrets: Mutex::new(secrets) }
     }
 
     /// The style.
@@ -55,10 +55,21 @@ impl Printer {
     /// Replaces every secret with `<sensitive>`.
     pub fn mask(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for s in &self.secrets {
-            out = out.replace(s.as_str(), "<sensitive>");
+        if let Ok(secrets) = self.secrets.lock() {
+            for s in secrets.iter() {
+                out = out.replace(s.as_str(), "<sensitive>");
+            }
         }
         out
+    }
+
+    /// Adds secrets learnt at run time (a generated password, a private key's lines).
+    pub fn add_secrets(&self, more: impl IntoIterator<Item = String>) {
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.extend(more.into_iter().filter(|s| s.trim().len() >= 4));
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            secrets.dedup();
+        }
     }
 
     fn write(&self, text: &str) {

@@ -42,6 +42,14 @@ pub struct ConnectOptions {
     pub timeout: Duration,
     /// Copy with SFTP instead of SCP.
     pub sftp: bool,
+    /// Seconds between keep-alive messages; `None` disables them.
+    pub keep_alive: Option<u32>,
+    /// Fail a read or write that takes longer.
+    pub read_write_timeout: Option<Duration>,
+    /// Ask for a pseudo-terminal for commands.
+    pub pty: bool,
+    /// Wait this long before the first attempt.
+    pub pause_before_connecting: Duration,
 }
 
 impl ConnectOptions {
@@ -68,6 +76,12 @@ impl ConnectOptions {
             .or(c.ssh_wait_timeout.as_deref())
             .and_then(parse_duration)
             .unwrap_or(Duration::from_secs(300));
+        // Keep-alives every 5 s by default; a negative interval disables them (Packer's rule).
+        let keep_alive = match c.ssh_keep_alive_interval.as_deref() {
+            Some(v) if v.trim_start().starts_with('-') => None,
+            Some(v) => parse_duration(v).map(|d| u32::try_from(d.as_secs().max(1)).unwrap_or(u32::MAX)),
+            None => Some(5),
+        };
         Ok(ConnectOptions {
             host,
             port: c.ssh_port.unwrap_or(22),
@@ -75,6 +89,10 @@ impl ConnectOptions {
             auth,
             timeout,
             sftp: c.ssh_file_transfer_method.as_deref() == Some("sftp"),
+            keep_alive,
+            read_write_timeout: c.ssh_read_write_timeout.as_deref().and_then(parse_duration),
+            pty: c.ssh_pty.unwrap_or(false),
+            pause_before_connecting: c.pause_before_connecting.as_deref().and_then(parse_duration).unwrap_or_default(),
         })
     }
 }
@@ -93,6 +111,7 @@ fn expand(p: &str, base_dir: &Path) -> PathBuf {
 pub struct SshComm {
     session: Mutex<ssh2::Session>,
     sftp: bool,
+    pty: bool,
 }
 
 /// An error no retry can fix: the server answered but refused the credentials.
@@ -105,6 +124,9 @@ fn fatal(msg: String) -> (bool, String) {
 /// # Errors
 /// Timeout, or an authentication failure (at once: retrying cannot fix it).
 pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshComm, RunError> {
+    if !opts.pause_before_connecting.is_zero() {
+        std::thread::sleep(opts.pause_before_connecting);
+    }
     let deadline = Instant::now() + opts.timeout;
     let mut delay = Duration::from_millis(50);
     let mut last: String;
@@ -113,7 +135,7 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
             return Err(RunError::Cancelled);
         }
         match try_connect(opts) {
-            Ok(session) => return Ok(SshComm { session: Mutex::new(session), sftp: opts.sftp }),
+            Ok(session) => return Ok(SshComm { session: Mutex::new(session), sftp: opts.sftp, pty: opts.pty }),
             Err((true, msg)) => return Err(RunError::Failed(msg)),
             Err((false, msg)) => last = msg,
         }
@@ -150,7 +172,12 @@ fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
     if !session.authenticated() {
         return Err(fatal(format!("the server did not accept the credentials for {who}")));
     }
-    session.set_keepalive(true, 5);
+    if let Some(secs) = opts.keep_alive {
+        session.set_keepalive(true, secs);
+    }
+    if let Some(t) = opts.read_write_timeout {
+        session.set_timeout(u32::try_from(t.as_millis()).unwrap_or(u32::MAX));
+    }
     Ok(session)
 }
 
@@ -169,6 +196,11 @@ impl SshComm {
         // The first stderr line names the remote shell's process, which leads its process
         // group: on cancel, the whole group is killed (Packer leaves it running).
         let wrapped = format!("echo FORGE_PID=$$ >&2; {command}");
+        if self.pty {
+            channel
+                .request_pty("xterm", None, None)
+                .map_err(|e| RunError::failed(format!("cannot get a pseudo-terminal: {e}")))?;
+        }
         channel.exec(&wrapped).map_err(|e| RunError::failed(format!("cannot start `{command}`: {e}")))?;
         session.set_blocking(false);
         let mut out = LineBuffer::default();
@@ -192,7 +224,16 @@ impl SshComm {
                 Ok(0) => {}
                 Ok(n) => {
                     progressed = true;
-                    out.push(&buf[..n], |l| ui.message(l));
+                    // With a pty, stderr (and so the PID line) arrives on stdout.
+                    out.push(&buf[..n], |l| {
+                        if pid.is_none() {
+                            if let Some(p) = l.strip_prefix("FORGE_PID=") {
+                                pid = Some(p.trim().to_string());
+                                return;
+                            }
+                        }
+                        ui.message(l);
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Err(_) => break None,
@@ -344,7 +385,42 @@ impl SshComm {
         Ok(())
     }
 
+    /// Whether a remote path is a folder.
+    fn remote_is_dir(&self, remote: &str) -> bool {
+        let Ok(session) = self.session.lock() else { return false };
+        let Ok(mut ch) = session.channel_session() else { return false };
+        if ch.exec(&format!("test -d '{}'", remote.replace('\'', "'\"'\"'"))).is_err() {
+            return false;
+        }
+        let mut sink = String::new();
+        let _ = ch.read_to_string(&mut sink);
+        let _ = ch.wait_close();
+        ch.exit_status().is_ok_and(|c| c == 0)
+    }
+
+    /// Downloads a folder as a tar stream (modes kept, empty folders created); `dir/` copies
+    /// its contents into `local`, `dir` the folder itself.
+    fn download_dir(&self, remote: &str, local: &Path) -> Result<(), RunError> {
+        let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("download of {remote} failed: {e}"));
+        let trimmed = remote.trim_end_matches('/');
+        let target = if remote.ends_with('/') {
+            local.to_path_buf()
+        } else {
+            local.join(Path::new(trimmed).file_name().unwrap_or_default())
+        };
+        std::fs::create_dir_all(&target).map_err(|e| fail(&e))?;
+        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        ch.exec(&format!("tar -C '{}' -cf - .", trimmed.replace('\'', "'\"'\"'"))).map_err(|e| fail(&e))?;
+        tar::Archive::new(std::io::BufReader::with_capacity(CHUNK, &mut ch)).unpack(&target).map_err(|e| fail(&e))?;
+        let _ = ch.wait_close();
+        Ok(())
+    }
+
     fn download_file(&self, remote: &str, local: &Path) -> Result<(), RunError> {
+        if self.remote_is_dir(remote) {
+            return self.download_dir(remote, local);
+        }
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("download of {remote} failed: {e}"));
         let target = if local.to_string_lossy().ends_with('/') || local.is_dir() {

@@ -111,15 +111,30 @@ impl crate::component::runtime::ProvisionerRun for Config {
                 }
                 scripts.push((path.to_string_lossy().into_owned(), bytes));
             }
-            let vars = self.vars(&cx);
+            let use_file = self.use_env_var_file.unwrap_or(false);
+            let vars = if use_file { String::new() } else { self.vars(&cx, "%s='%s' ") };
+            let env_file = if use_file {
+                let folder = self.remote_folder.clone().unwrap_or_else(|| "/tmp".into());
+                let path =
+                    format!("{}/varfile_{}.sh", folder.trim_end_matches('/'), uuid::Uuid::new_v4().as_u128() % 10_000);
+                comm.upload_bytes(self.vars(&cx, "export %s='%s'\n").into_bytes(), path.clone(), 0o600).await?;
+                path
+            } else {
+                String::new()
+            };
+            let default_command = if use_file {
+                "chmod +x {{.Path}}; . {{.EnvVarFile}} && {{.Path}}".to_string()
+            } else {
+                default_execute_command()
+            };
             let valid = self.valid_exit_codes.clone().unwrap_or_else(|| vec![0]);
             for (what, bytes) in scripts {
                 let remote = self.remote_path();
                 cx.ui.say(&format!("Provisioning with shell script: {what}"));
                 comm.upload_bytes(bytes, remote.clone(), 0o755).await?;
                 let command = crate::component::runtime::render_component_template(
-                    &self.execute_command.clone().unwrap_or_else(default_execute_command),
-                    &[("Path", &remote), ("Vars", &vars)],
+                    &self.execute_command.clone().unwrap_or_else(|| default_command.clone()),
+                    &[("Path", &remote), ("Vars", &vars), ("EnvVarFile", &env_file)],
                 );
                 let code = comm.exec(command, cx.ui.clone(), cx.cancel.clone()).await?;
                 match code {
@@ -141,6 +156,9 @@ impl crate::component::runtime::ProvisionerRun for Config {
                 if !self.skip_clean.unwrap_or(false) {
                     let _ = comm.exec(format!("rm -f '{remote}'"), cx.ui.clone(), cx.cancel.clone()).await;
                 }
+            }
+            if use_file && !self.skip_clean.unwrap_or(false) {
+                let _ = comm.exec(format!("rm -f '{env_file}'"), cx.ui.clone(), cx.cancel.clone()).await;
             }
             if let Some(d) = self.pause_after.as_deref().and_then(crate::component::prepare::parse_duration) {
                 tokio::time::sleep(d).await;
@@ -165,7 +183,7 @@ impl Config {
     }
 
     /// `{{.Vars}}`: `NAME='value' ` pairs, with Packer's variables, single quotes escaped.
-    fn vars(&self, cx: &RunCx) -> String {
+    fn vars(&self, cx: &RunCx, default_format: &str) -> String {
         let mut pairs: Vec<(String, String)> = self
             .environment_vars
             .iter()
@@ -177,7 +195,7 @@ impl Config {
             pairs.push((k.clone(), v.clone()));
         }
         pairs.extend(cx.packer_env());
-        let format = self.env_var_format.clone().unwrap_or_else(|| "%s='%s' ".into());
+        let format = self.env_var_format.clone().unwrap_or_else(|| default_format.into());
         pairs.iter().map(|(k, v)| format.replacen("%s", k, 1).replacen("%s", &v.replace('\'', "'\"'\"'"), 1)).collect()
     }
 }

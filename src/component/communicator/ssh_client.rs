@@ -50,6 +50,8 @@ pub struct ConnectOptions {
     pub pty: bool,
     /// Wait this long before the first attempt.
     pub pause_before_connecting: Duration,
+    /// A bastion host the connection goes through.
+    pub bastion: Option<Box<ConnectOptions>>,
 }
 
 impl ConnectOptions {
@@ -58,6 +60,17 @@ impl ConnectOptions {
     /// # Errors
     /// No host, user or authentication method.
     pub fn from_config(c: &ssh::Config, base_dir: &Path) -> Result<ConnectOptions, RunError> {
+        // Said plainly rather than ignored: these settings would change how forge connects.
+        if c.ssh_proxy_host.is_some() {
+            return Err(RunError::failed(
+                "`ssh_proxy_host` (a SOCKS proxy) is not supported by forge's SSH communicator yet; use `ssh_bastion_host`",
+            ));
+        }
+        if c.ssh_certificate_file.is_some() || c.ssh_bastion_certificate_file.is_some() {
+            return Err(RunError::failed(
+                "SSH certificates (`ssh_certificate_file`) are not supported by forge's SSH communicator yet",
+            ));
+        }
         let host = c.ssh_host.clone().ok_or_else(|| RunError::failed("no `ssh_host` to connect to"))?;
         let username = c.ssh_username.clone().ok_or_else(|| RunError::failed("no `ssh_username`"))?;
         let auth = match (&c.ssh_password, &c.ssh_private_key_file, c.ssh_agent_auth) {
@@ -93,8 +106,39 @@ impl ConnectOptions {
             read_write_timeout: c.ssh_read_write_timeout.as_deref().and_then(parse_duration),
             pty: c.ssh_pty.unwrap_or(false),
             pause_before_connecting: c.pause_before_connecting.as_deref().and_then(parse_duration).unwrap_or_default(),
+            bastion: bastion(c, base_dir, timeout)?,
         })
     }
+}
+
+/// The bastion's connection options (`ssh_bastion_*`); its key defaults to `ssh_private_key_file`.
+fn bastion(c: &ssh::Config, base_dir: &Path, timeout: Duration) -> Result<Option<Box<ConnectOptions>>, RunError> {
+    let Some(host) = c.ssh_bastion_host.clone() else { return Ok(None) };
+    let auth = match (
+        &c.ssh_bastion_password,
+        &c.ssh_bastion_private_key_file,
+        c.ssh_bastion_agent_auth,
+        &c.ssh_private_key_file,
+    ) {
+        (Some(p), _, _, _) => Auth::Password(p.clone()),
+        (_, Some(k), _, _) => Auth::KeyFile(expand(k, base_dir)),
+        (_, _, Some(true), _) => Auth::Agent,
+        (_, _, _, Some(k)) => Auth::KeyFile(expand(k, base_dir)),
+        _ => return Err(RunError::failed("the bastion host has no authentication method")),
+    };
+    Ok(Some(Box::new(ConnectOptions {
+        host,
+        port: c.ssh_bastion_port.unwrap_or(22),
+        username: c.ssh_bastion_username.clone().or_else(|| c.ssh_username.clone()).unwrap_or_default(),
+        auth,
+        timeout,
+        sftp: false,
+        keep_alive: Some(5),
+        read_write_timeout: None,
+        pty: false,
+        pause_before_connecting: Duration::ZERO,
+        bastion: None,
+    })))
 }
 
 fn expand(p: &str, base_dir: &Path) -> PathBuf {
@@ -152,7 +196,10 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
 
 fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
     let addr = format!("{}:{}", opts.host, opts.port);
-    let tcp = TcpStream::connect(&addr).map_err(|e| (false, format!("cannot reach {addr}: {e}")))?;
+    let tcp = match &opts.bastion {
+        Some(b) => through_bastion(b, &opts.host, opts.port)?,
+        None => TcpStream::connect(&addr).map_err(|e| (false, format!("cannot reach {addr}: {e}")))?,
+    };
     let mut session = ssh2::Session::new().map_err(|e| (false, e.to_string()))?;
     session.set_tcp_stream(tcp);
     session.handshake().map_err(|e| (false, format!("SSH handshake with {addr} failed: {e}")))?;
@@ -179,6 +226,68 @@ fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
         session.set_timeout(u32::try_from(t.as_millis()).unwrap_or(u32::MAX));
     }
     Ok(session)
+}
+
+/// A socket whose bytes travel through a `direct-tcpip` channel of a session with the bastion:
+/// libssh2 needs a socket for the target session, so a thread pumps between a loopback pair
+/// and the channel for as long as either side is open.
+fn through_bastion(bastion: &ConnectOptions, host: &str, port: u16) -> Result<TcpStream, (bool, String)> {
+    let session = try_connect(bastion).map_err(|(fatal, msg)| (fatal, format!("bastion {}: {msg}", bastion.host)))?;
+    let channel = session
+        .channel_direct_tcpip(host, port, None)
+        .map_err(|e| (false, format!("the bastion {} cannot reach {host}:{port}: {e}", bastion.host)))?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| (false, e.to_string()))?;
+    let local = listener.local_addr().map_err(|e| (false, e.to_string()))?;
+    std::thread::spawn(move || {
+        let Ok((socket, _)) = listener.accept() else { return };
+        pump(&session, channel, socket);
+    });
+    TcpStream::connect(local).map_err(|e| (false, e.to_string()))
+}
+
+fn pump(session: &ssh2::Session, mut channel: ssh2::Channel, mut socket: TcpStream) {
+    session.set_blocking(false);
+    let _ = socket.set_nonblocking(true);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let mut moved = false;
+        match socket.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                moved = true;
+                let mut sent = 0;
+                while sent < n {
+                    match channel.write(&buf[sent..n]) {
+                        Ok(k) => sent += k,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(1))
+                        }
+                        Err(_) => return,
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => break,
+        }
+        match channel.read(&mut buf) {
+            Ok(0) if channel.eof() => break,
+            Ok(0) => {}
+            Ok(n) => {
+                moved = true;
+                let _ = socket.set_nonblocking(false);
+                if socket.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                let _ = socket.set_nonblocking(true);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => break,
+        }
+        if !moved {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let _ = channel.close();
 }
 
 const CHUNK: usize = 256 * 1024;

@@ -162,7 +162,7 @@ macro_rules! component {
 pub static REGISTRY: &[ComponentDef] = &[
     component!(Builder, "null", builder::null::Config, "Runs provisioners on an existing machine (or none) and creates no image.", builder),
     component!(Builder, "file", builder::file::Config, "Creates a file from `content` or a `source` file; for tests and examples.", builder),
-    component!(Builder, "amazon-ebs", builder::amazon_ebs::Config, "Creates an EBS-backed AMI from a source AMI (validation only in this version)."),
+    component!(Builder, "amazon-ebs", builder::amazon_ebs::Config, "Creates an EBS-backed AMI from a source AMI, on aws-sdk-ec2.", builder),
     component!(Communicator, "ssh", communicator::ssh::Config, "Connects to the machine over SSH."),
     component!(Communicator, "none", communicator::none::Config, "No connection: for builders that need no machine."),
     component!(Provisioner, "shell", provisioner::shell::Config, "Runs shell scripts on the machine over the communicator.", provisioner),

@@ -87,7 +87,13 @@ pub struct RunCx {
     pub cleanups: Arc<Mutex<Vec<(String, Cleanup)>>>,
     /// The connection to the machine, set by the builder for the provisioners.
     pub comm: Arc<Mutex<Option<Arc<dyn Communicator>>>>,
+    /// What a builder does after the provisioners ran (stop the instance, create the image):
+    /// it returns the final artifact.
+    pub finish: Arc<Mutex<Option<Finish>>>,
 }
+
+/// A builder's work after provisioning.
+pub type Finish = Box<dyn FnOnce() -> BoxFuture<'static, Result<Artifact, RunError>> + Send>;
 
 /// A connection to the machine being built (SSH).
 pub trait Communicator: Send + Sync {

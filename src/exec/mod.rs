@@ -126,6 +126,7 @@ pub async fn run(
             opts: opts.clone(),
             run_uuid: run_uuid.clone(),
             comm: Arc::new(Mutex::new(None)),
+            finish: Arc::new(Mutex::new(None)),
         };
         let semaphore = semaphore.clone();
         handles.push(tokio::spawn(async move {
@@ -157,6 +158,7 @@ struct Job {
     opts: Options,
     run_uuid: String,
     comm: Arc<Mutex<Option<Arc<dyn crate::component::runtime::Communicator>>>>,
+    finish: Arc<Mutex<Option<crate::component::runtime::Finish>>>,
 }
 
 impl Job {
@@ -173,6 +175,7 @@ impl Job {
             source_name: self.bp.source_name.clone(),
             cleanups: cleanups.clone(),
             comm: self.comm.clone(),
+            finish: self.finish.clone(),
         }
     }
 
@@ -260,6 +263,13 @@ impl Job {
                 }
             }
         }
+        // A builder that has work after provisioning (stop the instance, create the image)
+        // gives the final artifact then.
+        let finish = self.finish.lock().ok().and_then(|mut f| f.take());
+        let builder = match finish {
+            Some(f) => self.cancellable(f()).await.map_err(|e| (e, false))?,
+            None => builder,
+        };
         self.post_process(&ctx, builder, cleanups).await.map_err(|e| (e, false))
     }
 

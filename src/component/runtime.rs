@@ -26,6 +26,19 @@ pub trait Ui: Send + Sync {
     fn pause(&self, prompt: &str) -> BoxFuture<'static, ()>;
     /// Asks a question on the terminal and returns the answer line (empty without a terminal).
     fn ask(&self, question: &str) -> BoxFuture<'static, String>;
+    /// A progress bar for a transfer of `total` bytes, when the output is a terminal.
+    fn progress(&self, what: &str, total: u64) -> Option<Box<dyn Progress>> {
+        let _ = (what, total);
+        None
+    }
+}
+
+/// A running progress bar.
+pub trait Progress: Send {
+    /// Counts `n` more bytes done.
+    fn advance(&self, n: u64);
+    /// Removes the bar.
+    fn done(&self);
 }
 
 /// Why a step failed.

@@ -272,6 +272,20 @@ impl Ui for BuildUi {
         })
     }
 
+    fn progress(&self, what: &str, total: u64) -> Option<Box<dyn crate::component::runtime::Progress>> {
+        if self.printer.style.machine || !std::io::stderr().is_terminal() || total < 1024 * 1024 {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(format!("{}: {what}", self.label));
+        Some(Box::new(TransferBar(bar)))
+    }
+
     fn pause(&self, prompt: &str) -> BoxFuture<'static, ()> {
         let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
         if interactive {
@@ -286,6 +300,19 @@ impl Ui for BuildUi {
                 .await;
             }
         })
+    }
+}
+
+/// An indicatif bar for a file transfer.
+struct TransferBar(indicatif::ProgressBar);
+
+impl crate::component::runtime::Progress for TransferBar {
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    fn done(&self) {
+        self.0.finish_and_clear();
     }
 }
 

@@ -336,6 +336,21 @@ impl Run {
             use base64::Engine as _;
             req = req.user_data(base64::engine::general_purpose::STANDARD.encode(d));
         }
+        for b in self.cfg.launch_block_device_mappings.iter().flatten() {
+            req = req.block_device_mappings(block_device(b, true));
+        }
+        if let Some(m) = &self.cfg.metadata_options {
+            req = req.metadata_options(
+                ec2::types::InstanceMetadataOptionsRequest::builder()
+                    .set_http_endpoint(m.http_endpoint.as_deref().map(ec2::types::InstanceMetadataEndpointState::from))
+                    .set_http_tokens(m.http_tokens.as_deref().map(ec2::types::HttpTokensState::from))
+                    .set_http_put_response_hop_limit(m.http_put_response_hop_limit.and_then(|n| i32::try_from(n).ok()))
+                    .set_instance_metadata_tags(
+                        m.instance_metadata_tags.as_deref().map(ec2::types::InstanceMetadataTagsState::from),
+                    )
+                    .build(),
+            );
+        }
         if let Some(p) = &self.cfg.iam_instance_profile {
             req = req.iam_instance_profile(ec2::types::IamInstanceProfileSpecification::builder().name(p).build());
         }
@@ -424,6 +439,7 @@ impl Run {
             .await
             .map_err(|e| RunError::failed(e.to_string()))??;
         self.say("Connected to SSH!");
+        session.set_ui(self.cx.ui.clone());
         let comm: Arc<dyn Communicator> = Arc::new(Arc::new(session));
         if let Ok(mut slot) = self.cx.comm.lock() {
             *slot = Some(comm);
@@ -450,6 +466,26 @@ impl Run {
             })
             .await?;
         }
+        if self.cfg.ena_support == Some(true) {
+            self.say("Enabling Enhanced Networking (ENA)...");
+            self.ec2
+                .modify_instance_attribute()
+                .instance_id(&instance)
+                .ena_support(ec2::types::AttributeBooleanValue::builder().value(true).build())
+                .send()
+                .await
+                .map_err(|e| sdk_err("cannot enable ENA", e))?;
+        }
+        if self.cfg.sriov_support == Some(true) {
+            self.say("Enabling Enhanced Networking (SR-IOV)...");
+            self.ec2
+                .modify_instance_attribute()
+                .instance_id(&instance)
+                .sriov_net_support(ec2::types::AttributeValue::builder().value("simple").build())
+                .send()
+                .await
+                .map_err(|e| sdk_err("cannot enable SR-IOV", e))?;
+        }
         if self.cfg.skip_create_ami.unwrap_or(false) {
             self.say("Skipping AMI creation...");
             return Ok(Artifact {
@@ -470,6 +506,9 @@ impl Run {
             .instance_id(&instance)
             .name(&name)
             .set_description(self.cfg.ami_description.clone())
+            .set_block_device_mappings(
+                self.cfg.ami_block_device_mappings.as_ref().map(|v| v.iter().map(|b| block_device(b, false)).collect()),
+            )
             .send()
             .await
             .map_err(|e| sdk_err("cannot create the AMI", e))?;
@@ -580,6 +619,33 @@ impl Run {
     async fn attributes(&self, amis: &BTreeMap<String, String>) -> Result<(), RunError> {
         let users = self.cfg.ami_users.clone().unwrap_or_default();
         let groups = self.cfg.ami_groups.clone().unwrap_or_default();
+        let snap_users = self.cfg.snapshot_users.clone().unwrap_or_default();
+        let snap_groups = self.cfg.snapshot_groups.clone().unwrap_or_default();
+        if !snap_users.is_empty() || !snap_groups.is_empty() {
+            for (r, ami) in amis {
+                let c = if *r == self.region { self.ec2.clone() } else { client(&self.cfg, r).await? };
+                for snap in snapshots(&c, ami).await? {
+                    self.message(&format!("Modifying: createVolumePermission on {snap}"));
+                    let mut add = ec2::types::CreateVolumePermissionModifications::builder();
+                    for u in &snap_users {
+                        add = add.add(ec2::types::CreateVolumePermission::builder().user_id(u).build());
+                    }
+                    for g in &snap_groups {
+                        add = add.add(
+                            ec2::types::CreateVolumePermission::builder()
+                                .group(ec2::types::PermissionGroup::from(g.as_str()))
+                                .build(),
+                        );
+                    }
+                    c.modify_snapshot_attribute()
+                        .snapshot_id(&snap)
+                        .create_volume_permission(add.build())
+                        .send()
+                        .await
+                        .map_err(|e| sdk_err("cannot modify the snapshot's permissions", e))?;
+                }
+            }
+        }
         if users.is_empty() && groups.is_empty() {
             return Ok(());
         }
@@ -652,6 +718,32 @@ static INSTANCES: std::sync::LazyLock<std::sync::Mutex<BTreeMap<String, String>>
 struct KeyPair {
     name: Option<String>,
     private_key: Option<String>,
+}
+
+/// A block device mapping for `run_instances` (`launch`, with a KMS key) or `create_image`.
+fn block_device(
+    b: &crate::component::builder::amazon_ebs::BlockDevice,
+    launch: bool,
+) -> ec2::types::BlockDeviceMapping {
+    let mut m =
+        ec2::types::BlockDeviceMapping::builder().device_name(&b.device_name).set_virtual_name(b.virtual_name.clone());
+    if b.no_device == Some(true) {
+        return m.no_device("").build();
+    }
+    if b.virtual_name.is_none() {
+        let ebs = ec2::types::EbsBlockDevice::builder()
+            .set_volume_size(b.volume_size.and_then(|n| i32::try_from(n).ok()))
+            .set_volume_type(b.volume_type.as_deref().map(ec2::types::VolumeType::from))
+            .set_iops(b.iops.and_then(|n| i32::try_from(n).ok()))
+            .set_throughput(b.throughput.and_then(|n| i32::try_from(n).ok()))
+            .set_delete_on_termination(b.delete_on_termination)
+            .set_encrypted(b.encrypted)
+            .set_kms_key_id(if launch { b.kms_key_id.clone() } else { None })
+            .set_snapshot_id(b.snapshot_id.clone())
+            .build();
+        m = m.ebs(ebs);
+    }
+    m.build()
 }
 
 fn to_tags(map: &BTreeMap<String, String>) -> Vec<Tag> {

@@ -37,6 +37,7 @@ impl crate::component::runtime::BuilderRun for Config {
                 .await
                 .map_err(|e| RunError::failed(e.to_string()))??;
                 cx.ui.say("Connected to SSH!");
+                session.set_ui(cx.ui.clone());
                 let comm: std::sync::Arc<dyn crate::component::runtime::Communicator> =
                     std::sync::Arc::new(std::sync::Arc::new(session));
                 if let Ok(mut slot) = cx.comm.lock() {

@@ -156,6 +156,7 @@ pub struct SshComm {
     session: Mutex<ssh2::Session>,
     sftp: bool,
     pty: bool,
+    ui: Mutex<Option<Arc<dyn Ui>>>,
 }
 
 /// An error no retry can fix: the server answered but refused the credentials.
@@ -179,7 +180,14 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
             return Err(RunError::Cancelled);
         }
         match try_connect(opts) {
-            Ok(session) => return Ok(SshComm { session: Mutex::new(session), sftp: opts.sftp, pty: opts.pty }),
+            Ok(session) => {
+                return Ok(SshComm {
+                    session: Mutex::new(session),
+                    sftp: opts.sftp,
+                    pty: opts.pty,
+                    ui: Mutex::new(None),
+                });
+            }
             Err((true, msg)) => return Err(RunError::Failed(msg)),
             Err((false, msg)) => last = msg,
         }
@@ -293,6 +301,17 @@ fn pump(session: &ssh2::Session, mut channel: ssh2::Channel, mut socket: TcpStre
 const CHUNK: usize = 256 * 1024;
 
 impl SshComm {
+    /// Where transfers show their progress (a bar on a terminal).
+    pub fn set_ui(&self, ui: Arc<dyn Ui>) {
+        if let Ok(mut slot) = self.ui.lock() {
+            *slot = Some(ui);
+        }
+    }
+
+    fn progress(&self, what: &str, total: u64) -> Option<Box<dyn crate::component::runtime::Progress>> {
+        self.ui.lock().ok().and_then(|u| u.as_ref().and_then(|ui| ui.progress(what, total)))
+    }
+
     fn exec_blocking(
         &self,
         command: &str,
@@ -399,6 +418,27 @@ impl SshComm {
     }
 
     fn write_remote(&self, mut reader: impl Read, size: u64, remote: &str, mode: i32) -> Result<(), RunError> {
+        let bar = self.progress(&format!("uploading {remote}"), size);
+        let result = self.write_remote_with(&mut reader, size, remote, mode, bar.as_deref());
+        if let Some(b) = bar {
+            b.done();
+        }
+        result
+    }
+
+    fn write_remote_with(
+        &self,
+        reader: &mut dyn Read,
+        size: u64,
+        remote: &str,
+        mode: i32,
+        bar: Option<&dyn crate::component::runtime::Progress>,
+    ) -> Result<(), RunError> {
+        let advance = |n: usize| {
+            if let Some(b) = bar {
+                b.advance(n as u64);
+            }
+        };
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         self.mkdir_parent(&session, remote)?;
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {remote} failed: {e}"));
@@ -419,6 +459,7 @@ impl SshComm {
                     break;
                 }
                 f.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+                advance(n);
             }
             return Ok(());
         }
@@ -429,6 +470,7 @@ impl SshComm {
                 break;
             }
             ch.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+            advance(n);
         }
         ch.send_eof().map_err(|e| fail(&e))?;
         ch.wait_eof().map_err(|e| fail(&e))?;

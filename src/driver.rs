@@ -47,6 +47,8 @@ pub struct ValidateOptions {
     pub var_files: Vec<String>,
     /// `-only` / `-except`: validate only the selected builds.
     pub filters: crate::plan::Filters,
+    /// `-evaluate-datasources`: fetch data sources (network) instead of deferring them.
+    pub evaluate_datasources: bool,
 }
 
 /// Reads every template file named by `paths` (files or folders) into one template.
@@ -137,6 +139,11 @@ pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Sess
     let inputs = inputs(vfs, &mut s, paths, opts);
     let selected = select_builds(&s.template, &opts.filters, &mut s.diagnostics);
     let env = eval::Env::new(&s.template, &inputs, vfs);
+    if opts.evaluate_datasources {
+        if let Err(d) = fetch_data_sources(&env, &s.template) {
+            s.diagnostics.push(d);
+        }
+    }
     exprs::check(&env, &selected);
     s.diagnostics.extend(env.take_diagnostics());
     s
@@ -401,6 +408,10 @@ pub fn prepare_build(vfs: &dyn Vfs, paths: &[String], opts: &BuildOptions) -> (S
     }
     let inputs = inputs(vfs, &mut s, paths, &opts.validate);
     let env = eval::Env::new(&s.template, &inputs, vfs);
+    if let Err(d) = fetch_data_sources(&env, &s.template) {
+        s.diagnostics.push(d);
+        return (s, None);
+    }
     let (plan, warnings) = crate::plan::lower(&s.template, &env, &opts.filters);
     let _ = env.take_diagnostics();
     let plan_text = crate::plan::to_text(&plan, &env);
@@ -409,6 +420,31 @@ pub fn prepare_build(vfs: &dyn Vfs, paths: &[String], opts: &BuildOptions) -> (S
     drop(env);
     s.diagnostics.extend(warnings);
     (s, Some(Prepared { plan, snapshot, plan_text, plan_json }))
+}
+
+/// Fetches the data sources that need the network (`amazon-ami`) and gives their values to
+/// `env`; `validate` never calls this unless asked with `-evaluate-datasources`.
+///
+/// # Errors
+/// The first data source that failed, at its block.
+pub fn fetch_data_sources(env: &eval::Env<'_>, t: &Template) -> Result<(), Diagnostic> {
+    let wanted: Vec<&ir::DataSource> = t.data.iter().filter(|d| d.kind.value == "amazon-ami").collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+        Diagnostic::error(Code::CannotRead, wanted[0].span, format!("cannot start the network runtime: {e}"))
+    })?;
+    for d in wanted {
+        let node = crate::component::node::from_body(env, &eval::Ctx::default(), &d.body);
+        let fail = |msg: String| Diagnostic::error(Code::DataSourceFailed, d.kind.span.join(d.name.span), msg);
+        let cfg: crate::component::datasource::amazon_ami::Config =
+            crate::component::decode::decode(&node).map_err(|e| fail(e.message))?;
+        let value =
+            runtime.block_on(crate::component::datasource::amazon_ami::fetch(&cfg)).map_err(|e| fail(e.to_string()))?;
+        env.provide_data(&d.kind.value, &d.name.value, value);
+    }
+    Ok(())
 }
 
 /// Runs a prepared build on a tokio runtime; Ctrl-C and SIGTERM cancel it (cleanups still run).

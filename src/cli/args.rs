@@ -90,6 +90,9 @@ pub struct Validate {
     /// Do not warn about variable-file keys that no variable declares.
     #[arg(long)]
     pub no_warn_undeclared_var: bool,
+    /// Run data sources (they may reach the network) instead of treating their values as unknown.
+    #[arg(long)]
+    pub evaluate_datasources: bool,
     /// Template files or folders.
     #[arg(required = true, value_name = "TEMPLATE")]
     pub templates: Vec<String>,

@@ -116,6 +116,7 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
         vars: a.vars.vars.clone(),
         var_files: a.vars.var_files.clone(),
         filters: crate::plan::Filters { only: a.only.clone(), except: a.except.clone() },
+        evaluate_datasources: a.evaluate_datasources,
     };
     let s = driver::validate(&RealFs, &a.templates, &opts);
     if a.format == args::Format::Json {

@@ -129,6 +129,8 @@ codes! {
         "The component type exists in Packer as a plugin (vsphere-iso, azure-arm, docker, qemu, ansible…) but is not built into forge.";
     UnknownComponentType = "F3022", "unknown-component-type",
         "No builder, provisioner, post-processor or data source of this type exists. The help names the closest one.";
+    DataSourceFailed = "F5001", "data-source-failed",
+        "A data source that is evaluated when the build runs (or with `validate -evaluate-datasources`) failed, for example an `amazon-ami` filter that matches no image. The message is the service's answer.";
     UnmatchedFilter = "F4001", "unmatched-filter",
         "An `-only` or `-except` pattern matches no build (and, for `-except`, no post-processor). The help lists the build names; HCL2 names are `[build.]TYPE.NAME` and take globs, legacy JSON names are exact.";
 }

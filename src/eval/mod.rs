@@ -263,6 +263,12 @@ impl<'t> Env<'t> {
         self.data.borrow().iter().map(|(k, v)| (k.clone(), Value::map(v.clone()))).collect()
     }
 
+    /// Gives a data source its value, fetched when the build runs (or with
+    /// `validate -evaluate-datasources`); later references see it instead of a deferred value.
+    pub fn provide_data(&self, ty: &str, name: &str, value: Value) {
+        self.data.borrow_mut().entry(ty.to_string()).or_default().insert(name.to_string(), value);
+    }
+
     /// A data source, evaluated on first use (locals and data sources form one dependency
     /// graph). `null` is known before the build (its `output` is its `input`); the others
     /// are deferred until the build runs them.

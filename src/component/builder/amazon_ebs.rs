@@ -130,7 +130,7 @@ pub struct DeregistrationProtection {
 }
 
 /// Configuration of the `amazon-ebs` builder.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Config {
     // Access.
     /// AWS access key (with `secret_key`); otherwise the SDK's standard chain.

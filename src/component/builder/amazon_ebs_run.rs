@@ -35,7 +35,7 @@ fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
 }
 
 /// An EC2 client for `region`.
-async fn client(cfg: &Config, region: &str) -> Result<ec2::Client, RunError> {
+pub(crate) async fn client(cfg: &Config, region: &str) -> Result<ec2::Client, RunError> {
     if std::fs::metadata("/etc/ssl/certs/ca-certificates.crt").is_err()
         && cfg.custom_endpoint_ec2.as_deref().is_none_or(|e| e.starts_with("https"))
     {

@@ -1,6 +1,6 @@
 //! Builders: what turns a `source` into an artifact.
 
 pub mod amazon_ebs;
-mod amazon_ebs_run;
+pub(crate) mod amazon_ebs_run;
 pub mod file;
 pub mod null;

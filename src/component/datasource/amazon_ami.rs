@@ -68,3 +68,60 @@ impl crate::component::registry::Config for Config {
         cx.together("access_key", "secret_key");
     }
 }
+
+/// Looks the AMI up (when the build runs, or for `validate -evaluate-datasources`): the newest
+/// match with `most_recent`, else exactly one. Outputs `id`, `name`, `creation_date`, `owner`,
+/// `owner_name` and `tags`, as Packer's data source does.
+///
+/// # Errors
+/// No match, several matches without `most_recent`, or an API error.
+pub async fn fetch(cfg: &Config) -> Result<crate::eval::value::Value, crate::component::runtime::RunError> {
+    use crate::component::runtime::RunError;
+    use crate::eval::value::Value;
+    let builder = crate::component::builder::amazon_ebs::Config {
+        access_key: cfg.access_key.clone(),
+        secret_key: cfg.secret_key.clone(),
+        token: cfg.token.clone(),
+        profile: cfg.profile.clone(),
+        custom_endpoint_ec2: cfg.custom_endpoint_ec2.clone(),
+        max_retries: cfg.max_retries,
+        ..crate::component::builder::amazon_ebs::Config::default()
+    };
+    let region = cfg.region.clone().or_else(|| std::env::var("AWS_REGION").ok()).unwrap_or_else(|| "us-east-1".into());
+    let ec2 = crate::component::builder::amazon_ebs_run::client(&builder, &region).await?;
+    let mut req = ec2.describe_images();
+    for (k, v) in cfg.filters.iter().flatten() {
+        req = req.filters(aws_sdk_ec2::types::Filter::builder().name(k).values(v).build());
+    }
+    for o in cfg.owners.iter().flatten() {
+        req = req.owners(o);
+    }
+    let out = req
+        .send()
+        .await
+        .map_err(|e| RunError::failed(format!("amazon-ami: {e:?}").chars().take(300).collect::<String>()))?;
+    let mut images = out.images().to_vec();
+    if images.len() > 1 && !cfg.most_recent.unwrap_or(false) {
+        return Err(RunError::failed(
+            "amazon-ami: your query returned more than one result; set `most_recent = true` or narrow the filters",
+        ));
+    }
+    images.sort_by(|a, b| b.creation_date().unwrap_or_default().cmp(a.creation_date().unwrap_or_default()));
+    let Some(img) = images.into_iter().next() else {
+        return Err(RunError::failed("amazon-ami: no AMI matches the filters and owners"));
+    };
+    let tags: BTreeMap<String, Value> = img
+        .tags()
+        .iter()
+        .map(|t| (t.key().unwrap_or_default().to_string(), Value::string(t.value().unwrap_or_default())))
+        .collect();
+    let s = |v: Option<&str>| Value::string(v.unwrap_or_default());
+    Ok(Value::map(BTreeMap::from([
+        ("id".to_string(), s(img.image_id())),
+        ("name".to_string(), s(img.name())),
+        ("creation_date".to_string(), s(img.creation_date())),
+        ("owner".to_string(), s(img.owner_id())),
+        ("owner_name".to_string(), s(img.image_owner_alias())),
+        ("tags".to_string(), Value::map(tags)),
+    ])))
+}

@@ -103,6 +103,8 @@ pub struct RunCx {
     /// What a builder does after the provisioners ran (stop the instance, create the image):
     /// it returns the final artifact.
     pub finish: Arc<Mutex<Option<Finish>>>,
+    /// Values the builder learnt (`SourceAMI`, `BuildRegion`…), for `build.X` and `{{ .X }}`.
+    pub generated: Arc<Mutex<std::collections::BTreeMap<String, String>>>,
 }
 
 /// A builder's work after provisioning.

@@ -127,6 +127,7 @@ pub async fn run(
             run_uuid: run_uuid.clone(),
             comm: Arc::new(Mutex::new(None)),
             finish: Arc::new(Mutex::new(None)),
+            generated: Arc::new(Mutex::new(std::collections::BTreeMap::new())),
         };
         let semaphore = semaphore.clone();
         handles.push(tokio::spawn(async move {
@@ -159,6 +160,7 @@ struct Job {
     run_uuid: String,
     comm: Arc<Mutex<Option<Arc<dyn crate::component::runtime::Communicator>>>>,
     finish: Arc<Mutex<Option<crate::component::runtime::Finish>>>,
+    generated: Arc<Mutex<std::collections::BTreeMap<String, String>>>,
 }
 
 impl Job {
@@ -176,6 +178,7 @@ impl Job {
             cleanups: cleanups.clone(),
             comm: self.comm.clone(),
             finish: self.finish.clone(),
+            generated: self.generated.clone(),
         }
     }
 
@@ -328,6 +331,11 @@ impl Job {
             g.insert("ID".into(), Value::string(artifact.id.clone()));
             g.insert("PackerRunUUID".into(), Value::string(self.run_uuid.clone()));
             g.insert("ConnType".into(), Value::string(comm.clone()));
+            if let Ok(learnt) = self.generated.lock() {
+                for (k, v) in learnt.iter() {
+                    g.insert(k.clone(), Value::string(v.clone()));
+                }
+            }
             if comm == "ssh" {
                 g.insert("Host".into(), Value::string(get("ssh_host").unwrap_or_default()));
                 g.insert("Port".into(), Value::string(get("ssh_port").unwrap_or_else(|| "22".into())));

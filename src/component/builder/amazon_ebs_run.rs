@@ -138,6 +138,14 @@ impl Run {
     async fn start(self: Arc<Self>) -> Result<(), RunError> {
         self.prevalidate().await?;
         let source = self.source_ami().await?;
+        if let Ok(mut g) = self.cx.generated.lock() {
+            g.insert("BuildRegion".into(), self.region.clone());
+            g.insert("SourceAMI".into(), source.image_id().unwrap_or_default().to_string());
+            g.insert("SourceAMIName".into(), source.name().unwrap_or_default().to_string());
+            g.insert("SourceAMIOwner".into(), source.owner_id().unwrap_or_default().to_string());
+            g.insert("SourceAMIOwnerName".into(), source.image_owner_alias().unwrap_or_default().to_string());
+            g.insert("SourceAMICreationDate".into(), source.creation_date().unwrap_or_default().to_string());
+        }
         let key = self.key_pair().await?;
         let sg = self.security_group().await?;
         let instance = self.launch(&source, key.name.as_deref(), sg.as_deref()).await?;
@@ -670,6 +678,12 @@ impl Run {
     }
 
     async fn tags(&self, amis: &BTreeMap<String, String>) -> Result<(), RunError> {
+        // Tag values may use the build's values as Go templates (`{{ .SourceAMIName }}`).
+        let learnt = self.cx.generated.lock().map(|g| g.clone()).unwrap_or_default();
+        let vars: Vec<(&str, &str)> = learnt.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let render = |m: BTreeMap<String, String>| -> BTreeMap<String, String> {
+            m.into_iter().map(|(k, v)| (k, crate::component::runtime::render_component_template(&v, &vars))).collect()
+        };
         let mut tags = self.cfg.tags.clone().unwrap_or_default();
         for kv in self.cfg.tag.iter().flatten() {
             tags.insert(kv.key.clone(), kv.value.clone());
@@ -681,6 +695,8 @@ impl Run {
         if tags.is_empty() && snapshot_tags.is_empty() {
             return Ok(());
         }
+        let tags = render(tags);
+        let snapshot_tags = render(snapshot_tags);
         for (r, ami) in amis {
             let c = if *r == self.region { self.ec2.clone() } else { client(&self.cfg, r).await? };
             self.say(&format!("Adding tags to AMI ({ami})..."));

@@ -330,10 +330,23 @@ impl SshComm {
                 .map_err(|e| RunError::failed(format!("cannot get a pseudo-terminal: {e}")))?;
         }
         channel.exec(&wrapped).map_err(|e| RunError::failed(format!("cannot start `{command}`: {e}")))?;
+        // Read the PID line first (it is the first thing the remote shell prints), so that a
+        // cancel arriving at once can still kill the command.
+        let mut pid: Option<String> = {
+            let mut first = Vec::new();
+            let mut byte = [0u8; 1];
+            loop {
+                let n = if self.pty { channel.read(&mut byte) } else { channel.stderr().read(&mut byte) };
+                match n {
+                    Ok(1) if byte[0] != b'\n' => first.push(byte[0]),
+                    _ => break,
+                }
+            }
+            String::from_utf8_lossy(&first).trim().strip_prefix("FORGE_PID=").map(str::to_string)
+        };
         session.set_blocking(false);
         let mut out = LineBuffer::default();
         let mut err = LineBuffer::default();
-        let mut pid: Option<String> = None;
         let mut buf = vec![0u8; 32 * 1024];
         let result = loop {
             if cancel.is_cancelled() {

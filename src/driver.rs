@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{self, Inputs};
-use crate::ir::{self, Expr, ExprKind, Origin, Template};
+use crate::ir::{self, ExprKind, Origin, Template};
 use crate::source::{FileId, SourceDb, Span, Vfs};
 use crate::syntax::{self, FileKind};
 use crate::validate;
@@ -531,7 +531,7 @@ pub fn inspect_records(s: &Session) -> Vec<Vec<String>> {
             let default = if is_sensitive(v) {
                 "<sensitive>".to_string()
             } else {
-                v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default()
+                if v.default.is_some() { raw_default(&s.db, v) } else { String::new() }
             };
             out.push(vec![
                 "template-variable".into(),
@@ -568,15 +568,15 @@ fn is_sensitive(v: &ir::Variable) -> bool {
     v.sensitive.as_ref().is_some_and(|s| s.value)
 }
 
-/// A legacy default as written (Go templates unrendered), as Packer's inspect shows it.
-fn raw_default(db: &SourceDb, e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::String(s) => s.clone(),
-        _ => {
-            let raw = db.slice(e.span);
-            serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string())
-        }
+/// A legacy default as written (Go templates unrendered), as Packer's inspect shows it: the
+/// JSON string value after the variable's name.
+fn raw_default(db: &SourceDb, v: &ir::Variable) -> String {
+    if let Some(ExprKind::String(s)) = v.default.as_ref().map(|d| &d.kind) {
+        return s.clone();
     }
+    let whole = db.slice(v.span);
+    let value = whole.split_once(':').map_or(whole, |(_, rest)| rest).trim();
+    serde_json::from_str::<String>(value).unwrap_or_else(|_| value.to_string())
 }
 
 fn inspect_legacy(s: &Session) -> Vec<String> {
@@ -603,7 +603,7 @@ fn inspect_legacy(s: &Session) -> Vec<String> {
                     let value = if is_sensitive(v) {
                         "<sensitive>".to_string()
                     } else {
-                        v.default.as_ref().map(|d| raw_default(&s.db, d)).unwrap_or_default()
+                        if v.default.is_some() { raw_default(&s.db, v) } else { String::new() }
                     };
                     format!("  {:width$} = {value}\n", v.name.value)
                 })

@@ -17,6 +17,7 @@ pub mod provisioner;
 pub mod registry;
 pub mod runtime;
 pub mod schema;
+pub mod weak;
 
 pub use node::Node;
 pub use prepare::PrepareCtx;

@@ -134,6 +134,8 @@ impl PrepareCtx<'_> {
         }
         let Some(n) = self.node.get(key) else { return };
         let paths: Vec<(String, Span)> = match (&n.value.as_str(), n.value.as_list()) {
+            // An empty path leaves the setting unset.
+            (Some(s), _) if s.is_empty() => Vec::new(),
             (Some(s), _) => vec![((*s).to_string(), n.span)],
             (None, Some(_)) => {
                 n.items.iter().filter_map(|i| i.value.as_str().map(|s| (s.to_string(), i.span))).collect()

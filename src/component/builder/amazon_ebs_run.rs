@@ -34,6 +34,11 @@ fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
     }
 }
 
+/// A setting, unless it is empty: an empty string leaves a setting unset (as in Packer).
+fn set(o: &Option<String>) -> Option<&str> {
+    o.as_deref().filter(|s| !s.is_empty())
+}
+
 /// An EC2 client for `region`.
 pub(crate) async fn client(cfg: &Config, region: &str) -> Result<ec2::Client, RunError> {
     if std::fs::metadata("/etc/ssl/certs/ca-certificates.crt").is_err()
@@ -423,7 +428,7 @@ impl Run {
         if let Some(ip) = inst.private_ip_address() {
             self.message(&format!("Private IP: {ip}"));
         }
-        let host = match (self.cfg.comm.ssh_host.as_deref(), self.cfg.comm.ssh_interface.as_deref()) {
+        let host = match (set(&self.cfg.comm.ssh_host), self.cfg.comm.ssh_interface.as_deref()) {
             (Some(h), _) => h.to_string(),
             (None, Some("private_ip")) => inst.private_ip_address().unwrap_or_default().to_string(),
             (None, Some("public_dns")) => inst.public_dns_name().unwrap_or_default().to_string(),

@@ -16,6 +16,7 @@ pub struct Config {
     pub ssh_host: Option<String>,
     /// The port to connect to.
     #[schemars(default = "default_port")]
+    #[serde(default, deserialize_with = "crate::component::weak::u16")]
     pub ssh_port: Option<u16>,
     /// The user to log in as.
     pub ssh_username: Option<String>,
@@ -32,10 +33,13 @@ pub struct Config {
     /// `rsa` or `ed25519`.
     pub temporary_key_pair_type: Option<String>,
     /// The size of a temporary RSA key.
+    #[serde(default, deserialize_with = "crate::component::weak::u32")]
     pub temporary_key_pair_bits: Option<u32>,
     /// Authenticate with the local SSH agent.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_agent_auth: Option<bool>,
     /// Do not forward the SSH agent.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_disable_agent_forwarding: Option<bool>,
     /// How long to keep trying to connect.
     #[schemars(default = "default_timeout")]
@@ -43,8 +47,10 @@ pub struct Config {
     /// Legacy name of `ssh_timeout`.
     pub ssh_wait_timeout: Option<String>,
     /// How many handshakes to try.
+    #[serde(default, deserialize_with = "crate::component::weak::u32")]
     pub ssh_handshake_attempts: Option<u32>,
     /// Ask for a pseudo-terminal.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_pty: Option<bool>,
     /// Interval between keep-alive messages (`5s`; negative disables).
     pub ssh_keep_alive_interval: Option<String>,
@@ -55,6 +61,7 @@ pub struct Config {
     /// A bastion host to connect through.
     pub ssh_bastion_host: Option<String>,
     /// The bastion's port.
+    #[serde(default, deserialize_with = "crate::component::weak::u16")]
     pub ssh_bastion_port: Option<u16>,
     /// The bastion user.
     pub ssh_bastion_username: Option<String>,
@@ -65,12 +72,15 @@ pub struct Config {
     /// The bastion certificate file.
     pub ssh_bastion_certificate_file: Option<String>,
     /// Authenticate to the bastion with the SSH agent.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_bastion_agent_auth: Option<bool>,
     /// Keyboard-interactive authentication on the bastion.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_bastion_interactive: Option<bool>,
     /// A SOCKS proxy to connect through.
     pub ssh_proxy_host: Option<String>,
     /// The proxy's port.
+    #[serde(default, deserialize_with = "crate::component::weak::u16")]
     pub ssh_proxy_port: Option<u16>,
     /// The proxy user.
     pub ssh_proxy_username: Option<String>,
@@ -81,6 +91,7 @@ pub struct Config {
     /// Allowed key exchange algorithms.
     pub ssh_key_exchange_algorithms: Option<Vec<String>>,
     /// Remove the temporary key from `authorized_keys` at the end.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_clear_authorized_keys: Option<bool>,
     /// Local port forwards, `port:host:hostport`.
     pub ssh_local_tunnels: Option<Vec<String>>,

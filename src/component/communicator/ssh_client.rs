@@ -71,9 +71,10 @@ impl ConnectOptions {
                 "SSH certificates (`ssh_certificate_file`) are not supported by forge's SSH communicator yet",
             ));
         }
-        let host = c.ssh_host.clone().ok_or_else(|| RunError::failed("no `ssh_host` to connect to"))?;
-        let username = c.ssh_username.clone().ok_or_else(|| RunError::failed("no `ssh_username`"))?;
-        let auth = match (&c.ssh_password, &c.ssh_private_key_file, c.ssh_agent_auth) {
+        let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
+        let host = nonempty(&c.ssh_host).ok_or_else(|| RunError::failed("no `ssh_host` to connect to"))?;
+        let username = nonempty(&c.ssh_username).ok_or_else(|| RunError::failed("no `ssh_username`"))?;
+        let auth = match (&nonempty(&c.ssh_password), &nonempty(&c.ssh_private_key_file), c.ssh_agent_auth) {
             (Some(p), _, _) => Auth::Password(p.clone()),
             (_, Some(k), _) => Auth::KeyFile(expand(k, base_dir)),
             (_, _, Some(true)) => Auth::Agent,

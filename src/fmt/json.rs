@@ -2,8 +2,8 @@
 //! exactly as written (numbers as written, strings with their escapes); duplicate keys are a
 //! diagnostic, never merged.
 
+use jsonc_parser::CollectOptions;
 use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{CollectOptions, ParseOptions};
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -13,18 +13,7 @@ use crate::source::{FileId, Span};
 /// # Errors
 /// A syntax error or a duplicate key.
 pub fn format(file: FileId, src: &str) -> Result<String, Diagnostic> {
-    let options = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
+    let options = crate::syntax::json::strict_options();
     let parsed = jsonc_parser::parse_to_ast(src, &CollectOptions::default(), &options).map_err(|e| {
         let r = e.range();
         Diagnostic::error(

@@ -32,9 +32,9 @@ struct Reader<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
-/// Parses strict JSON; reports a syntax error or duplicate keys.
-fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Diagnostic>) -> Option<Value<'t>> {
-    let options = ParseOptions {
+/// jsonc-parser set to plain JSON: no comments, no trailing commas, no JSON5 extensions.
+pub fn strict_options() -> ParseOptions {
+    ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
         allow_trailing_commas: false,
@@ -45,7 +45,12 @@ fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Dia
         allow_bare_decimal_point_numbers: false,
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
-    };
+    }
+}
+
+/// Parses strict JSON; reports a syntax error or duplicate keys.
+fn parse_json<'t>(file: FileId, text: &'t str, legacy: bool, diags: &mut Vec<Diagnostic>) -> Option<Value<'t>> {
+    let options = strict_options();
     match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options) {
         Ok(result) => {
             let value = result.value;

@@ -5,6 +5,7 @@
 //! Architecture Invariant: one registry ([`registry::REGISTRY`]) lists every component, one line
 //! each; adding a component touches its own file, one registry line and its fixtures.
 
+pub mod aws;
 pub mod builder;
 pub mod communicator;
 pub mod datasource;

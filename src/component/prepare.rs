@@ -29,6 +29,29 @@ impl PrepareCtx<'_> {
         self.diags.push(Diagnostic::error(Code::InvalidComponentValue, span, message).with_help(help));
     }
 
+    /// An argument forge declares (so it is no unknown key) but does not carry out: an error
+    /// at the key when it is set to anything but an empty value (`""`, `false`, `[]`, `{}`),
+    /// so a template never builds something other than it says.
+    pub fn refuse(&mut self, key: &str, help: &str) {
+        use crate::eval::value::Kind;
+        let Some(n) = self.node.get(key) else { return };
+        let empty = match &n.value.kind {
+            Kind::Null => true,
+            Kind::Bool(b) => !b,
+            Kind::String(s) => s.is_empty(),
+            Kind::List(items) => items.is_empty(),
+            Kind::Map(items) => items.is_empty(),
+            Kind::Number(_) | Kind::Deferred(_) => false,
+        };
+        if !empty {
+            let span = n.span;
+            self.diags.push(
+                Diagnostic::error(Code::UnsupportedArgument, span, format!("forge does not support `{key}` yet"))
+                    .with_help(help.to_string()),
+            );
+        }
+    }
+
     /// Whether `key` is set to a known, non-null value.
     pub fn known(&self, key: &str) -> bool {
         self.node.has(key) && !self.node.is_deferred(key)

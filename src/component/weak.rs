@@ -71,3 +71,22 @@ pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
         },
     }
 }
+
+/// An optional nested block (`assume_role { … }`): written once as a block (a list of one
+/// object, as the body reader gives blocks) or as an object (`assume_role = { … }`, JSON).
+pub fn block<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrList<T> {
+        One(T),
+        List(Vec<T>),
+    }
+    match Option::<OneOrList<T>>::deserialize(d)? {
+        None => Ok(None),
+        Some(OneOrList::One(t)) => Ok(Some(t)),
+        Some(OneOrList::List(mut v)) if v.len() <= 1 => Ok(v.pop()),
+        Some(OneOrList::List(v)) => {
+            Err(serde::de::Error::custom(format!("expected one block, found {}: keep one", v.len())))
+        }
+    }
+}

@@ -129,6 +129,8 @@ codes! {
         "The component type exists in Packer as a plugin (vsphere-iso, azure-arm, docker, qemu, ansible…) but is not built into forge.";
     UnknownComponentType = "F3022", "unknown-component-type",
         "No builder, provisioner, post-processor or data source of this type exists. The help names the closest one.";
+    UnsupportedArgument = "F3023", "unsupported-argument",
+        "The component has this argument in Packer, but forge does not carry it out yet (spot instances, Session Manager, Vault credentials…). forge refuses it rather than build something other than the template says; the help names a way around it.";
     DataSourceFailed = "F5001", "data-source-failed",
         "A data source that is evaluated when the build runs (or with `validate -evaluate-datasources`) failed, for example an `amazon-ami` filter that matches no image. The message is the service's answer.";
     UnmatchedFilter = "F4001", "unmatched-filter",

@@ -1,11 +1,13 @@
 //! The `amazon-ebs` builder's configuration: every argument of Packer's amazon plugin and its
-//! Prepare rules. Running it (on aws-sdk-ec2) is not built yet: `forge build` says so.
+//! Prepare rules, including the arguments forge refuses rather than ignores. Running it is
+//! `amazon_ebs_run` (launch to connect) and `amazon_ebs_image` (after provisioning).
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::component::aws::Access;
 use crate::component::communicator::ssh;
 use crate::component::prepare::PrepareCtx;
 
@@ -66,27 +68,6 @@ pub struct KeyValue {
     pub value: String,
 }
 
-/// `assume_role { … }`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-pub struct AssumeRole {
-    /// The role to assume.
-    pub role_arn: String,
-    /// The session name.
-    pub session_name: Option<String>,
-    /// Session length in seconds.
-    pub duration_seconds: Option<i64>,
-    /// An external id required by the role.
-    pub external_id: Option<String>,
-    /// An inline session policy.
-    pub policy: Option<String>,
-    /// Managed session policies.
-    pub policy_arns: Option<Vec<String>>,
-    /// Session tags.
-    pub tags: Option<BTreeMap<String, String>>,
-    /// Tags passed on to chained roles.
-    pub transitive_tag_keys: Option<Vec<String>>,
-}
-
 /// `aws_polling { … }`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Polling {
@@ -132,39 +113,9 @@ pub struct DeregistrationProtection {
 /// Configuration of the `amazon-ebs` builder.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Config {
-    // Access.
-    /// AWS access key (with `secret_key`); otherwise the SDK's standard chain.
-    pub access_key: Option<String>,
-    /// AWS secret key.
-    pub secret_key: Option<String>,
-    /// A session token.
-    pub token: Option<String>,
-    /// A profile of the shared config files.
-    pub profile: Option<String>,
-    /// The shared credentials file.
-    pub shared_credentials_file: Option<String>,
-    /// The region to build in.
-    pub region: Option<String>,
-    /// An EC2 endpoint, e.g. a local emulator.
-    pub custom_endpoint_ec2: Option<String>,
-    /// Do not check that `region` and `ami_regions` exist.
-    pub skip_region_validation: Option<bool>,
-    /// Skip TLS verification of the endpoint.
-    pub insecure_skip_tls_verify: Option<bool>,
-    /// Retries of a throttled API call (10).
-    pub max_retries: Option<i64>,
-    /// An MFA code for the credentials.
-    pub mfa_code: Option<String>,
-    /// Do not validate the credentials with STS.
-    pub skip_credential_validation: Option<bool>,
-    /// Do not use the instance metadata service for credentials.
-    pub skip_metadata_api_check: Option<bool>,
-    /// Decode authorization failure messages.
-    pub decode_authorization_messages: Option<bool>,
-    /// Assume a role.
-    pub assume_role: Option<AssumeRole>,
-    /// Credentials from Vault's AWS engine (not supported by forge).
-    pub vault_aws_engine: Option<serde_json::Value>,
+    /// How to reach AWS.
+    #[serde(flatten)]
+    pub access: Access,
     /// How to wait for EC2 state changes.
     pub aws_polling: Option<Polling>,
     // Source.
@@ -348,7 +299,7 @@ impl crate::component::registry::Config for Config {
                 );
             }
         }
-        cx.together("access_key", "secret_key");
+        self.access.check(cx);
         cx.at_most_one(&["user_data", "user_data_file"]);
         cx.file_exists("user_data_file");
         cx.at_most_one(&["security_group_id", "security_group_ids", "security_group_filter"]);
@@ -356,10 +307,6 @@ impl crate::component::registry::Config for Config {
         cx.one_of_values("ami_virtualization_type", &["paravirtual", "hvm"]);
         cx.one_of_values("boot_mode", &["legacy-bios", "uefi", "uefi-preferred"]);
         cx.one_of_values("imds_support", &["v2.0", ""]);
-        cx.one_of_values(
-            "ssh_interface",
-            &["public_ip", "private_ip", "public_dns", "private_dns", "ipv6", "session_manager", ""],
-        );
         for key in ["windows_password_timeout", "pause_before_ssm"] {
             cx.duration(key);
         }
@@ -379,23 +326,29 @@ impl crate::component::registry::Config for Config {
         for key in ["launch_block_device_mappings", "ami_block_device_mappings"] {
             self.check_volumes(cx, key);
         }
-        if self.spot_price.is_some() && self.spot_instance_types.is_none() && self.instance_type.is_none() {
-            cx.error(
-                "spot_price",
-                "`spot_price` needs `instance_type` or `spot_instance_types`",
-                "set the instance type",
-            );
-        }
-        if self.vault_aws_engine.is_some() {
-            cx.error(
-                "vault_aws_engine",
-                "forge does not read credentials from Vault",
-                "pass the credentials as sensitive variables, or use the environment or a profile",
-            );
+        for (key, help) in REFUSED {
+            cx.refuse(key, help);
         }
         self.comm.check(cx, true, true);
     }
 }
+
+/// Arguments of Packer's amazon-ebs that forge does not carry out yet, with what to do instead.
+const REFUSED: &[(&str, &str)] = &[
+    ("spot_price", "forge launches on-demand instances only: remove `spot_price`"),
+    ("spot_instance_types", "forge launches on-demand instances only: set `instance_type`"),
+    ("spot_allocation_strategy", "forge launches on-demand instances only"),
+    ("spot_tags", "forge launches on-demand instances only"),
+    ("fleet_tags", "forge launches on-demand instances only"),
+    (
+        "temporary_iam_instance_profile_policy_document",
+        "create the instance profile beforehand and name it in `iam_instance_profile`",
+    ),
+    ("temporary_security_group_source_public_ip", "list your address in `temporary_security_group_source_cidrs`"),
+    ("boot_mode", "use a source AMI that has the boot mode you want"),
+    ("pause_before_ssm", "Session Manager is not supported: connect over SSH"),
+    ("session_manager_port", "Session Manager is not supported: connect over SSH"),
+];
 
 impl Config {
     fn check_ami_name(&self, cx: &mut PrepareCtx<'_>) {

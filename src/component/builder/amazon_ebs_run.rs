@@ -5,16 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_sdk_ec2 as ec2;
-use ec2::types::{
-    Filter, ImageState, InstanceStateName, InstanceType, IpPermission, IpRange, LaunchPermission,
-    LaunchPermissionModifications, ResourceType, Tag, TagSpecification,
-};
+use ec2::types::{Filter, InstanceStateName, InstanceType, IpPermission, IpRange, ResourceType, Tag, TagSpecification};
 
 use crate::component::builder::amazon_ebs::Config;
+use crate::component::builder::amazon_ebs_network::{self, Network};
 use crate::component::communicator::ssh_client;
 use crate::component::runtime::{Artifact, BoxFuture, Communicator, RunCx, RunError};
 
@@ -23,7 +20,7 @@ fn aws_err(what: &str, e: impl std::fmt::Display) -> RunError {
     RunError::failed(format!("{what}: {e}"))
 }
 
-fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
+pub(crate) fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
     let text = format!("{e:?}");
     let code = text.split("code: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
     let message = text.split("message: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
@@ -39,42 +36,38 @@ fn set(o: &Option<String>) -> Option<&str> {
     o.as_deref().filter(|s| !s.is_empty())
 }
 
-/// An EC2 client for `region`.
+/// An EC2 client for `region`, with the build's access settings.
 pub(crate) async fn client(cfg: &Config, region: &str) -> Result<ec2::Client, RunError> {
-    if std::fs::metadata("/etc/ssl/certs/ca-certificates.crt").is_err()
-        && cfg.custom_endpoint_ec2.as_deref().is_none_or(|e| e.starts_with("https"))
-    {
-        return Err(RunError::failed(
-            "no CA certificates on this machine (install the ca-certificates package): HTTPS to AWS would fail",
-        ));
-    }
-    let mut loader =
-        aws_config::defaults(aws_config::BehaviorVersion::latest()).region(aws_config::Region::new(region.to_string()));
-    if let (Some(a), Some(s)) = (&cfg.access_key, &cfg.secret_key) {
-        loader =
-            loader.credentials_provider(ec2::config::Credentials::new(a, s, cfg.token.clone(), None, "forge-template"));
-    }
-    if let Some(p) = &cfg.profile {
-        loader = loader.profile_name(p);
-    }
-    if let Some(ep) = &cfg.custom_endpoint_ec2 {
-        loader = loader.endpoint_url(ep);
-    }
-    let attempts = cfg.max_retries.map_or(10, |n| u32::try_from(n.max(0)).unwrap_or(10) + 1);
-    loader = loader.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(attempts));
-    let conf = loader.load().await;
-    Ok(ec2::Client::new(&conf))
+    crate::component::aws::client(&cfg.access, region).await
+}
+
+/// How often and how long to poll for a state change: `aws_polling`, else Packer's
+/// `AWS_POLL_DELAY_SECONDS` and `AWS_MAX_ATTEMPTS`, else every 200 ms for 10 minutes (EC2's
+/// own waiters poll every 15 s; moto and fast operations answer at once).
+fn polling(p: Option<&crate::component::builder::amazon_ebs::Polling>) -> (Duration, u32) {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.trim().parse::<i64>().ok());
+    let delay = p.and_then(|p| p.delay_seconds).or_else(|| env("AWS_POLL_DELAY_SECONDS"));
+    let attempts = p.and_then(|p| p.max_attempts).or_else(|| env("AWS_MAX_ATTEMPTS"));
+    let delay = delay.map_or(Duration::from_millis(200), |s| Duration::from_secs(u64::try_from(s.max(0)).unwrap_or(1)));
+    let attempts = attempts.map_or(3000, |n| u32::try_from(n.max(1)).unwrap_or(40));
+    (delay, attempts)
 }
 
 /// Polls `check` until it says done, every `delay` (no fixed multi-second sleeps), up to `attempts`.
-async fn poll<F, Fut>(cx: &RunCx, what: &str, delay: Duration, attempts: u32, mut check: F) -> Result<(), RunError>
+pub(crate) async fn poll<T, F, Fut>(
+    cx: &RunCx,
+    what: &str,
+    delay: Duration,
+    attempts: u32,
+    mut check: F,
+) -> Result<T, RunError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<bool, RunError>>,
+    Fut: std::future::Future<Output = Result<Option<T>, RunError>>,
 {
     for _ in 0..attempts {
-        if check().await? {
-            return Ok(());
+        if let Some(done) = check().await? {
+            return Ok(done);
         }
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -84,36 +77,38 @@ where
     Err(RunError::failed(format!("timeout while waiting for {what}")))
 }
 
-struct Run {
-    cfg: Config,
-    cx: RunCx,
-    ec2: ec2::Client,
-    region: String,
-    delay: Duration,
-    attempts: u32,
+/// One `amazon-ebs` build while it runs.
+pub(crate) struct Run {
+    pub(crate) cfg: Config,
+    pub(crate) cx: RunCx,
+    pub(crate) ec2: ec2::Client,
+    pub(crate) region: String,
+    pub(crate) delay: Duration,
+    pub(crate) attempts: u32,
+    /// The instance being built, once launched.
+    instance: std::sync::Mutex<String>,
+    /// The instance's EBS volumes (id, device), for the extra-volume cleanup.
+    volumes: Arc<std::sync::Mutex<Vec<(String, String)>>>,
 }
 
 impl crate::component::runtime::BuilderRun for Config {
     fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
         Box::pin(async move {
-            let region = self
-                .region
-                .clone()
-                .or_else(|| std::env::var("AWS_REGION").ok())
-                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok());
-            let Some(region) = region else { return Err(RunError::failed("no region: set `region` or AWS_REGION")) };
+            let Some(region) = self.access.region() else {
+                return Err(RunError::failed("no region: set `region`, AWS_REGION or AWS_DEFAULT_REGION"));
+            };
             let ec2 = client(&self, &region).await?;
-            let delay = self
-                .aws_polling
-                .as_ref()
-                .and_then(|p| p.delay_seconds)
-                .map_or(Duration::from_millis(200), |s| Duration::from_secs(u64::try_from(s.max(0)).unwrap_or(1)));
-            let attempts = self
-                .aws_polling
-                .as_ref()
-                .and_then(|p| p.max_attempts)
-                .map_or(3000, |n| u32::try_from(n.max(1)).unwrap_or(40));
-            let run = Arc::new(Run { cfg: self, cx: cx.clone(), ec2, region, delay, attempts });
+            let (delay, attempts) = polling(self.aws_polling.as_ref());
+            let run = Arc::new(Run {
+                cfg: self,
+                cx: cx.clone(),
+                ec2,
+                region,
+                delay,
+                attempts,
+                volumes: Arc::default(),
+                instance: std::sync::Mutex::default(),
+            });
             run.clone().start().await?;
             let finisher = run.clone();
             if let Ok(mut slot) = cx.finish.lock() {
@@ -131,12 +126,23 @@ impl crate::component::runtime::BuilderRun for Config {
 }
 
 impl Run {
-    fn say(&self, text: &str) {
+    /// The launched instance's id.
+    pub(crate) fn instance_id(&self) -> String {
+        self.instance.lock().map(|i| i.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn say(&self, text: &str) {
         self.cx.ui.say(text);
     }
 
-    fn message(&self, text: &str) {
+    pub(crate) fn message(&self, text: &str) {
         self.cx.ui.message(text);
+    }
+
+    /// Stops between steps once the build is cancelled: a call in flight when Ctrl-C came is
+    /// let finish (and what it created is cleaned up), but nothing new is started.
+    pub(crate) fn go_on(&self) -> Result<(), RunError> {
+        if self.cx.cancel.is_cancelled() { Err(RunError::Cancelled) } else { Ok(()) }
     }
 
     /// Everything up to a connected instance.
@@ -151,18 +157,30 @@ impl Run {
             g.insert("SourceAMIOwnerName".into(), source.image_owner_alias().unwrap_or_default().to_string());
             g.insert("SourceAMICreationDate".into(), source.creation_date().unwrap_or_default().to_string());
         }
+        self.go_on()?;
+        let net = amazon_ebs_network::resolve(&self.cfg, &self.ec2, self.cx.ui.as_ref()).await?;
         let key = self.key_pair().await?;
-        let sg = self.security_group().await?;
-        let instance = self.launch(&source, key.name.as_deref(), sg.as_deref()).await?;
+        self.go_on()?;
+        let groups = self.security_groups(net.vpc_id.as_deref()).await?;
+        self.go_on()?;
+        let instance = self.launch(&source, key.name.as_deref(), &groups, &net).await?;
+        self.go_on()?;
         let host = self.wait_running(&instance).await?;
+        self.go_on()?;
         self.connect(&host, &key.private_key).await?;
-        if let Ok(mut i) = INSTANCES.lock() {
-            i.insert(self.cx.build_name.clone(), instance);
+        if let Ok(mut i) = self.instance.lock() {
+            *i = instance;
         }
         Ok(())
     }
 
     async fn prevalidate(&self) -> Result<(), RunError> {
+        if self.cfg.access.skip_region_validation != Some(true) {
+            let mut regions = vec![self.region.clone()];
+            regions.extend(self.cfg.ami_regions.iter().flatten().cloned());
+            crate::component::aws::validate_regions(&self.ec2, &regions).await?;
+        }
+        self.say("Prevalidating any provided VPC information");
         let name = &self.cfg.ami_name;
         self.say(&format!("Prevalidating AMI Name: {name}"));
         if self.cfg.force_deregister.unwrap_or(false) || self.cfg.skip_create_ami.unwrap_or(false) {
@@ -256,19 +274,16 @@ impl Run {
                         .send()
                         .await
                         .map(|_| ())
-                        .map_err(|e| format!("{key_name}: {e:?}"))
+                        .map_err(|e| short_err(&key_name, &e))
                 })
             }),
         );
         Ok(KeyPair { name: Some(name), private_key: Some(path.to_string_lossy().into_owned()) })
     }
 
-    async fn security_group(&self) -> Result<Option<String>, RunError> {
-        if let Some(id) = &self.cfg.security_group_id {
-            return Ok(Some(id.clone()));
-        }
-        if let Some(first) = self.cfg.security_group_ids.as_ref().and_then(|v| v.first()) {
-            return Ok(Some(first.clone()));
+    async fn security_groups(&self, vpc_id: Option<&str>) -> Result<Vec<String>, RunError> {
+        if let Some(ids) = amazon_ebs_network::security_groups(&self.cfg, &self.ec2, vpc_id).await? {
+            return Ok(ids);
         }
         let name = format!("packer_{}", uuid::Uuid::new_v4());
         self.say(&format!("Creating temporary security group for this instance: {name}"));
@@ -277,7 +292,7 @@ impl Run {
             .create_security_group()
             .group_name(&name)
             .description("Temporary group for Packer")
-            .set_vpc_id(self.cfg.vpc_id.clone())
+            .set_vpc_id(vpc_id.map(str::to_string))
             .send()
             .await
             .map_err(|e| sdk_err("cannot create the temporary security group", e))?;
@@ -290,12 +305,7 @@ impl Run {
             Box::new(move || {
                 Box::pin(async move {
                     ui.say("Deleting temporary security group...");
-                    ec2.delete_security_group()
-                        .group_id(&gid)
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| format!("{gid}: {e:?}"))
+                    delete_security_group(&ec2, &gid).await
                 })
             }),
         );
@@ -304,7 +314,11 @@ impl Run {
         self.say(&format!("Authorizing access to port {port} from {cidrs:?} in the temporary security groups..."));
         let mut perm = IpPermission::builder().ip_protocol("tcp").from_port(port).to_port(port);
         for c in &cidrs {
-            perm = perm.ip_ranges(IpRange::builder().cidr_ip(c).build());
+            if c.contains(':') {
+                perm = perm.ipv6_ranges(ec2::types::Ipv6Range::builder().cidr_ipv6(c).build());
+            } else {
+                perm = perm.ip_ranges(IpRange::builder().cidr_ip(c).build());
+            }
         }
         self.ec2
             .authorize_security_group_ingress()
@@ -313,14 +327,39 @@ impl Run {
             .send()
             .await
             .map_err(|e| sdk_err("cannot open the communicator port", e))?;
-        Ok(Some(id))
+        Ok(vec![id])
+    }
+
+    /// The instance's tags: `run_tags` and `run_tag` blocks (Go templates rendered with the
+    /// build's values), plus `Name = "Packer Builder"` unless a name is given, as Packer does.
+    fn run_tags(&self) -> BTreeMap<String, String> {
+        let mut tags = self.cfg.run_tags.clone().unwrap_or_default();
+        for kv in self.cfg.run_tag.iter().flatten() {
+            tags.insert(kv.key.clone(), kv.value.clone());
+        }
+        tags.entry("Name".into()).or_insert_with(|| "Packer Builder".into());
+        self.render(tags)
+    }
+
+    /// Renders `{{ .SourceAMIName }}` and the other build values in each value of `map`.
+    pub(crate) fn render(&self, map: BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let learnt = self.cx.generated.lock().map(|g| g.clone()).unwrap_or_default();
+        let vars: Vec<(&str, &str)> = learnt.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        map.into_iter().map(|(k, v)| (k, crate::component::runtime::render_component_template(&v, &vars))).collect()
+    }
+
+    pub(crate) fn say_tags(&self, tags: &BTreeMap<String, String>) {
+        for (k, v) in tags {
+            self.message(&format!("Adding tag: {k:?}: {v:?}"));
+        }
     }
 
     async fn launch(
         &self,
         source: &ec2::types::Image,
         key: Option<&str>,
-        sg: Option<&str>,
+        groups: &[String],
+        net: &Network,
     ) -> Result<String, RunError> {
         self.say("Launching a source AWS instance...");
         let mut req = self
@@ -333,11 +372,35 @@ impl Run {
             .min_count(1)
             .max_count(1)
             .set_key_name(key.map(str::to_string))
-            .set_subnet_id(self.cfg.subnet_id.clone())
-            .set_ebs_optimized(self.cfg.ebs_optimized);
-        if let Some(sg) = sg {
-            req = req.security_group_ids(sg);
+            .set_ebs_optimized(self.cfg.ebs_optimized)
+            .instance_initiated_shutdown_behavior(ec2::types::ShutdownBehavior::from(
+                self.cfg.shutdown_behavior.as_deref().unwrap_or("stop"),
+            ));
+        if let Some(public) = self.cfg.associate_public_ip_address {
+            // A public address is asked for on the network interface, which then carries the
+            // subnet and the groups.
+            req = req.network_interfaces(
+                ec2::types::InstanceNetworkInterfaceSpecification::builder()
+                    .device_index(0)
+                    .associate_public_ip_address(public)
+                    .delete_on_termination(true)
+                    .set_subnet_id(net.subnet_id.clone())
+                    .set_groups(Some(groups.to_vec()))
+                    .build(),
+            );
+        } else {
+            req = req.set_subnet_id(net.subnet_id.clone()).set_security_group_ids(Some(groups.to_vec()));
         }
+        req = req.set_placement(self.placement(net));
+        if self.cfg.enable_unlimited_credits == Some(true) {
+            req = req.credit_specification(
+                ec2::types::CreditSpecificationRequest::builder().cpu_credits("unlimited").build(),
+            );
+        }
+        if self.cfg.enable_nitro_enclave == Some(true) {
+            req = req.enclave_options(ec2::types::EnclaveOptionsRequest::builder().enabled(true).build());
+        }
+        req = req.set_capacity_reservation_specification(self.capacity_reservation());
         let user_data = match (&self.cfg.user_data, &self.cfg.user_data_file) {
             (Some(d), _) => Some(d.clone()),
             (None, Some(f)) => {
@@ -367,10 +430,16 @@ impl Run {
         if let Some(p) = &self.cfg.iam_instance_profile {
             req = req.iam_instance_profile(ec2::types::IamInstanceProfileSpecification::builder().name(p).build());
         }
-        for (resource, tags) in
-            [(ResourceType::Instance, &self.cfg.run_tags), (ResourceType::Volume, &self.cfg.run_volume_tags)]
-        {
-            if let Some(tags) = tags {
+        let run_tags = self.run_tags();
+        self.say("Adding tags to source instance");
+        self.say_tags(&run_tags);
+        let mut volume_tags = self.cfg.run_volume_tags.clone().unwrap_or_default();
+        for kv in self.cfg.run_volume_tag.iter().flatten() {
+            volume_tags.insert(kv.key.clone(), kv.value.clone());
+        }
+        let volume_tags = self.render(volume_tags);
+        for (resource, tags) in [(ResourceType::Instance, &run_tags), (ResourceType::Volume, &volume_tags)] {
+            if !tags.is_empty() {
                 req = req.tag_specifications(
                     TagSpecification::builder().resource_type(resource).set_tags(Some(to_tags(tags))).build(),
                 );
@@ -379,6 +448,7 @@ impl Run {
         let out = req.send().await.map_err(|e| sdk_err("cannot launch the source instance", e))?;
         let id = out.instances().first().and_then(|i| i.instance_id()).unwrap_or_default().to_string();
         self.message(&format!("Instance ID: {id}"));
+        self.register_volume_cleanup(&id);
         let ec2 = self.ec2.clone();
         let ui = self.cx.ui.clone();
         let iid = id.clone();
@@ -388,9 +458,9 @@ impl Run {
             Box::new(move || {
                 Box::pin(async move {
                     ui.say("Terminating the source AWS instance...");
-                    ec2.terminate_instances().instance_ids(&iid).send().await.map_err(|e| format!("{iid}: {e:?}"))?;
+                    ec2.terminate_instances().instance_ids(&iid).send().await.map_err(|e| short_err(&iid, &e))?;
                     for _ in 0..attempts {
-                        let state = instance_state(&ec2, &iid).await.map_err(|e| e.to_string())?;
+                        let state = instance_state(&ec2, &iid).await.map_err(|e| format!("{iid}: {e}"))?;
                         if state == Some(InstanceStateName::Terminated) {
                             return Ok(());
                         }
@@ -403,25 +473,113 @@ impl Run {
         Ok(id)
     }
 
+    fn placement(&self, net: &Network) -> Option<ec2::types::Placement> {
+        let p = self.cfg.placement.as_ref();
+        let tenancy = p.and_then(|p| p.tenancy.clone()).or_else(|| self.cfg.tenancy.clone()).filter(|t| !t.is_empty());
+        let host_id = p.and_then(|p| p.host_id.clone());
+        let group = p.and_then(|p| p.host_resource_group_arn.clone());
+        if net.availability_zone.is_none() && tenancy.is_none() && host_id.is_none() && group.is_none() {
+            return None;
+        }
+        Some(
+            ec2::types::Placement::builder()
+                .set_availability_zone(net.availability_zone.clone())
+                .set_tenancy(tenancy.as_deref().map(ec2::types::Tenancy::from))
+                .set_host_id(host_id)
+                .set_host_resource_group_arn(group)
+                .build(),
+        )
+    }
+
+    fn capacity_reservation(&self) -> Option<ec2::types::CapacityReservationSpecification> {
+        let target = match (&self.cfg.capacity_reservation_id, &self.cfg.capacity_reservation_group_arn) {
+            (None, None) => None,
+            (id, arn) => Some(
+                ec2::types::CapacityReservationTarget::builder()
+                    .set_capacity_reservation_id(id.clone())
+                    .set_capacity_reservation_resource_group_arn(arn.clone())
+                    .build(),
+            ),
+        };
+        let preference = self.cfg.capacity_reservation_preference.as_deref().filter(|p| !p.is_empty());
+        if target.is_none() && preference.is_none() {
+            return None;
+        }
+        Some(
+            ec2::types::CapacityReservationSpecification::builder()
+                .set_capacity_reservation_preference(preference.map(ec2::types::CapacityReservationPreference::from))
+                .set_capacity_reservation_target(target)
+                .build(),
+        )
+    }
+
+    /// Packer's StepCleanupVolumes: after the instance is gone, the volumes it had from the
+    /// source AMI that outlived it (not deleted on termination) are deleted; volumes of
+    /// `launch_block_device_mappings` follow their own `delete_on_termination`. Registered
+    /// before the instance's own cleanup, so it runs after the termination.
+    fn register_volume_cleanup(&self, instance: &str) {
+        let ec2 = self.ec2.clone();
+        let ui = self.cx.ui.clone();
+        let launch: Vec<String> =
+            self.cfg.launch_block_device_mappings.iter().flatten().map(|b| b.device_name.clone()).collect();
+        let volumes = self.volumes.clone();
+        self.cx.on_cleanup(
+            format!("the volumes of instance {instance}"),
+            Box::new(move || {
+                Box::pin(async move {
+                    let attached: Vec<(String, String)> = volumes.lock().map(|v| v.clone()).unwrap_or_default();
+                    ui.say("Cleaning up any extra volumes...");
+                    let ids: Vec<String> = attached.iter().map(|(id, _)| id.clone()).collect();
+                    if ids.is_empty() {
+                        ui.say("No volumes to clean up, skipping");
+                        return Ok(());
+                    }
+                    let out = ec2
+                        .describe_volumes()
+                        .filters(Filter::builder().name("volume-id").set_values(Some(ids)).build())
+                        .send()
+                        .await
+                        .map_err(|e| short_err("describe volumes", &e))?;
+                    let leftover: Vec<String> = out
+                        .volumes()
+                        .iter()
+                        .filter(|v| v.state() == Some(&ec2::types::VolumeState::Available))
+                        .filter_map(|v| v.volume_id().map(str::to_string))
+                        .filter(|id| attached.iter().any(|(v, dev)| v == id && !launch.contains(dev)))
+                        .collect();
+                    if leftover.is_empty() {
+                        ui.say("No volumes to clean up, skipping");
+                    }
+                    let mut failed = Vec::new();
+                    for id in leftover {
+                        ui.say(&format!("Destroying volume ({id})..."));
+                        if let Err(e) = ec2.delete_volume().volume_id(&id).send().await {
+                            failed.push(short_err(&id, &e));
+                        }
+                    }
+                    if failed.is_empty() { Ok(()) } else { Err(failed.join("; ")) }
+                })
+            }),
+        );
+    }
+
     async fn wait_running(&self, id: &str) -> Result<String, RunError> {
         self.say(&format!("Waiting for instance ({id}) to become ready..."));
-        poll(&self.cx, "the instance to run", self.delay, self.attempts, || async {
-            Ok(instance_state(&self.ec2, id).await? == Some(InstanceStateName::Running))
+        // The instance as described when it runs: its addresses and volumes, in one call a poll.
+        let inst = poll(&self.cx, "the instance to run", self.delay, self.attempts, || async {
+            let inst = describe_instance(&self.ec2, id).await?;
+            let running =
+                inst.as_ref().and_then(|i| i.state()).and_then(|s| s.name()) == Some(&InstanceStateName::Running);
+            Ok(inst.filter(|_| running))
         })
         .await?;
-        let out = self
-            .ec2
-            .describe_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .map_err(|e| sdk_err("cannot describe the instance", e))?;
-        let inst = out
-            .reservations()
-            .first()
-            .and_then(|r| r.instances().first())
-            .cloned()
-            .unwrap_or_else(|| ec2::types::Instance::builder().build());
+        if let Ok(mut v) = self.volumes.lock() {
+            *v = inst
+                .block_device_mappings()
+                .iter()
+                .filter_map(|b| Some((b.ebs()?.volume_id()?.to_string(), b.device_name()?.to_string())))
+                .collect();
+        }
         if let Some(ip) = inst.public_ip_address() {
             self.message(&format!("Public IP: {ip}"));
         }
@@ -459,282 +617,35 @@ impl Run {
         }
         Ok(())
     }
+}
 
-    /// After the provisioners: stop, create the AMI, copy it, permissions and tags.
-    async fn finish(&self) -> Result<Artifact, RunError> {
-        let instance = INSTANCES.lock().ok().and_then(|i| i.get(&self.cx.build_name).cloned()).unwrap_or_default();
-        if self.cfg.disable_stop_instance.unwrap_or(false) {
-            self.say("Automatic instance stop disabled. Please stop instance manually.");
-        } else {
-            self.say("Stopping the source instance...");
-            self.ec2
-                .stop_instances()
-                .instance_ids(&instance)
-                .send()
-                .await
-                .map_err(|e| sdk_err("cannot stop the instance", e))?;
-            self.say("Waiting for the instance to stop...");
-            poll(&self.cx, "the instance to stop", self.delay, self.attempts, || async {
-                Ok(instance_state(&self.ec2, &instance).await? == Some(InstanceStateName::Stopped))
-            })
-            .await?;
-        }
-        if self.cfg.ena_support == Some(true) {
-            self.say("Enabling Enhanced Networking (ENA)...");
-            self.ec2
-                .modify_instance_attribute()
-                .instance_id(&instance)
-                .ena_support(ec2::types::AttributeBooleanValue::builder().value(true).build())
-                .send()
-                .await
-                .map_err(|e| sdk_err("cannot enable ENA", e))?;
-        }
-        if self.cfg.sriov_support == Some(true) {
-            self.say("Enabling Enhanced Networking (SR-IOV)...");
-            self.ec2
-                .modify_instance_attribute()
-                .instance_id(&instance)
-                .sriov_net_support(ec2::types::AttributeValue::builder().value("simple").build())
-                .send()
-                .await
-                .map_err(|e| sdk_err("cannot enable SR-IOV", e))?;
-        }
-        if self.cfg.skip_create_ami.unwrap_or(false) {
-            self.say("Skipping AMI creation...");
-            return Ok(Artifact {
-                builder_id: "mitchellh.amazonebs".into(),
-                id: String::new(),
-                description: "No AMIs to report.".into(),
-                files: Vec::new(),
-            });
-        }
-        if self.cfg.force_deregister.unwrap_or(false) {
-            self.deregister_existing(&self.ec2).await?;
-        }
-        let name = self.cfg.ami_name.clone();
-        self.say(&format!("Creating AMI {name} from instance {instance}"));
-        let out = self
-            .ec2
-            .create_image()
-            .instance_id(&instance)
-            .name(&name)
-            .set_description(self.cfg.ami_description.clone())
-            .set_block_device_mappings(
-                self.cfg.ami_block_device_mappings.as_ref().map(|v| v.iter().map(|b| block_device(b, false)).collect()),
-            )
-            .send()
-            .await
-            .map_err(|e| sdk_err("cannot create the AMI", e))?;
-        let ami = out.image_id().unwrap_or_default().to_string();
-        self.message(&format!("AMI: {ami}"));
-        // Removed again if a later step fails: the build then leaves nothing behind.
-        let done = Arc::new(AtomicBool::new(false));
-        self.register_ami_cleanup(self.ec2.clone(), ami.clone(), done.clone());
-        self.say("Waiting for AMI to become ready...");
-        wait_image(&self.cx, &self.ec2, &ami, self.delay, self.attempts).await?;
-        let mut amis: BTreeMap<String, String> = BTreeMap::from([(self.region.clone(), ami.clone())]);
-        let regions: Vec<String> =
-            self.cfg.ami_regions.iter().flatten().filter(|r| **r != self.region).cloned().collect();
-        if !regions.is_empty() {
-            self.say(&format!("Copying/Encrypting AMI ({ami}) to other regions..."));
-            let mut copies = Vec::new();
-            for r in &regions {
-                self.message(&format!("Copying to: {r}"));
-                let c = client(&self.cfg, r).await?;
-                let out = c
-                    .copy_image()
-                    .source_image_id(&ami)
-                    .source_region(&self.region)
-                    .name(&name)
-                    .set_encrypted(self.cfg.encrypt_boot)
-                    .set_kms_key_id(self.cfg.region_kms_key_ids.as_ref().and_then(|m| m.get(r)).cloned())
-                    .send()
-                    .await
-                    .map_err(|e| sdk_err(&format!("cannot copy the AMI to {r}"), e))?;
-                let copy = out.image_id().unwrap_or_default().to_string();
-                self.register_ami_cleanup(c.clone(), copy.clone(), done.clone());
-                copies.push((r.clone(), c, copy));
-            }
-            self.say("Waiting for all copies to complete...");
-            for (r, c, copy) in &copies {
-                wait_image(&self.cx, c, copy, self.delay, self.attempts).await?;
-                amis.insert(r.clone(), copy.clone());
-            }
-        }
-        self.attributes(&amis).await?;
-        self.tags(&amis).await?;
-        done.store(true, Ordering::SeqCst);
-        let id = amis.iter().map(|(r, a)| format!("{r}:{a}")).collect::<Vec<_>>().join(",");
-        let description = std::iter::once("AMIs were created:".to_string())
-            .chain(amis.iter().map(|(r, a)| format!("{r}: {a}")))
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n";
-        Ok(Artifact { builder_id: "mitchellh.amazonebs".into(), id, description, files: Vec::new() })
-    }
-
-    fn register_ami_cleanup(&self, ec2: ec2::Client, ami: String, done: Arc<AtomicBool>) {
-        let ui = self.cx.ui.clone();
-        self.cx.on_cleanup(
-            format!("AMI {ami}"),
-            Box::new(move || {
-                Box::pin(async move {
-                    if done.load(Ordering::SeqCst) {
-                        return Ok(());
-                    }
-                    ui.say(&format!("Deregistering the AMI and deleting associated snapshots because of cancellation, or error... ({ami})"));
-                    let snaps = snapshots(&ec2, &ami).await.unwrap_or_default();
-                    ec2.deregister_image().image_id(&ami).send().await.map_err(|e| format!("{ami}: {e:?}"))?;
-                    for s in snaps {
-                        let _ = ec2.delete_snapshot().snapshot_id(&s).send().await;
-                    }
-                    Ok(())
-                })
-            }),
-        );
-    }
-
-    async fn deregister_existing(&self, ec2: &ec2::Client) -> Result<(), RunError> {
-        let images = ec2
-            .describe_images()
-            .owners("self")
-            .filters(Filter::builder().name("name").values(self.cfg.ami_name.clone()).build())
-            .send()
-            .await
-            .map_err(|e| sdk_err("cannot look up existing AMIs", e))?;
-        for img in images.images() {
-            let id = img.image_id().unwrap_or_default().to_string();
-            let snaps: Vec<String> = img
-                .block_device_mappings()
-                .iter()
-                .filter_map(|b| b.ebs().and_then(|e| e.snapshot_id()).map(str::to_string))
-                .collect();
-            ec2.deregister_image()
-                .image_id(&id)
-                .send()
-                .await
-                .map_err(|e| sdk_err("cannot deregister the existing AMI", e))?;
-            self.say(&format!("Deregistered AMI {}, id: {id}", self.cfg.ami_name));
-            if self.cfg.force_delete_snapshot.unwrap_or(false) {
-                for s in snaps {
-                    ec2.delete_snapshot()
-                        .snapshot_id(&s)
-                        .send()
-                        .await
-                        .map_err(|e| sdk_err("cannot delete the snapshot", e))?;
-                    self.say(&format!("Deleted snapshot: {s}"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    async fn attributes(&self, amis: &BTreeMap<String, String>) -> Result<(), RunError> {
-        let users = self.cfg.ami_users.clone().unwrap_or_default();
-        let groups = self.cfg.ami_groups.clone().unwrap_or_default();
-        let snap_users = self.cfg.snapshot_users.clone().unwrap_or_default();
-        let snap_groups = self.cfg.snapshot_groups.clone().unwrap_or_default();
-        if !snap_users.is_empty() || !snap_groups.is_empty() {
-            for (r, ami) in amis {
-                let c = if *r == self.region { self.ec2.clone() } else { client(&self.cfg, r).await? };
-                for snap in snapshots(&c, ami).await? {
-                    self.message(&format!("Modifying: createVolumePermission on {snap}"));
-                    let mut add = ec2::types::CreateVolumePermissionModifications::builder();
-                    for u in &snap_users {
-                        add = add.add(ec2::types::CreateVolumePermission::builder().user_id(u).build());
-                    }
-                    for g in &snap_groups {
-                        add = add.add(
-                            ec2::types::CreateVolumePermission::builder()
-                                .group(ec2::types::PermissionGroup::from(g.as_str()))
-                                .build(),
-                        );
-                    }
-                    c.modify_snapshot_attribute()
-                        .snapshot_id(&snap)
-                        .create_volume_permission(add.build())
-                        .send()
-                        .await
-                        .map_err(|e| sdk_err("cannot modify the snapshot's permissions", e))?;
-                }
-            }
-        }
-        if users.is_empty() && groups.is_empty() {
-            return Ok(());
-        }
-        for (r, ami) in amis {
-            self.say(&format!("Modifying attributes on AMI ({ami})..."));
-            let c = if *r == self.region { self.ec2.clone() } else { client(&self.cfg, r).await? };
-            let mut add = LaunchPermissionModifications::builder();
-            for u in &users {
-                add = add.add(LaunchPermission::builder().user_id(u).build());
-            }
-            for g in &groups {
-                add = add.add(LaunchPermission::builder().group(ec2::types::PermissionGroup::from(g.as_str())).build());
-            }
-            c.modify_image_attribute()
-                .image_id(ami)
-                .launch_permission(add.build())
-                .send()
-                .await
-                .map_err(|e| sdk_err("cannot modify the AMI's launch permissions", e))?;
-        }
-        Ok(())
-    }
-
-    async fn tags(&self, amis: &BTreeMap<String, String>) -> Result<(), RunError> {
-        // Tag values may use the build's values as Go templates (`{{ .SourceAMIName }}`).
-        let learnt = self.cx.generated.lock().map(|g| g.clone()).unwrap_or_default();
-        let vars: Vec<(&str, &str)> = learnt.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let render = |m: BTreeMap<String, String>| -> BTreeMap<String, String> {
-            m.into_iter().map(|(k, v)| (k, crate::component::runtime::render_component_template(&v, &vars))).collect()
-        };
-        let mut tags = self.cfg.tags.clone().unwrap_or_default();
-        for kv in self.cfg.tag.iter().flatten() {
-            tags.insert(kv.key.clone(), kv.value.clone());
-        }
-        let mut snapshot_tags = self.cfg.snapshot_tags.clone().unwrap_or_default();
-        for kv in self.cfg.snapshot_tag.iter().flatten() {
-            snapshot_tags.insert(kv.key.clone(), kv.value.clone());
-        }
-        if tags.is_empty() && snapshot_tags.is_empty() {
-            return Ok(());
-        }
-        let tags = render(tags);
-        let snapshot_tags = render(snapshot_tags);
-        for (r, ami) in amis {
-            let c = if *r == self.region { self.ec2.clone() } else { client(&self.cfg, r).await? };
-            self.say(&format!("Adding tags to AMI ({ami})..."));
-            if !tags.is_empty() {
-                self.message("Creating AMI tags");
-                c.create_tags()
-                    .resources(ami)
-                    .set_tags(Some(to_tags(&tags)))
-                    .send()
-                    .await
-                    .map_err(|e| sdk_err("cannot tag the AMI", e))?;
-            }
-            let snaps = snapshots(&c, ami).await?;
-            if !snapshot_tags.is_empty() && !snaps.is_empty() {
-                self.message("Creating snapshot tags");
-                for s in &snaps {
-                    self.message(&format!("Tagging snapshot: {s}"));
-                }
-                c.create_tags()
-                    .set_resources(Some(snaps))
-                    .set_tags(Some(to_tags(&snapshot_tags)))
-                    .send()
-                    .await
-                    .map_err(|e| sdk_err("cannot tag the snapshots", e))?;
-            }
-        }
-        Ok(())
+/// `id: Code: message` of a failed call, for a cleanup's error line.
+pub(crate) fn short_err<E: std::fmt::Debug>(id: &str, e: &E) -> String {
+    match sdk_err(id, e) {
+        RunError::Failed(m) => m,
+        RunError::Cancelled => format!("{id}: cancelled"),
     }
 }
 
-/// Instance ids of running builds, for their finishing steps.
-static INSTANCES: std::sync::LazyLock<std::sync::Mutex<BTreeMap<String, String>>> =
-    std::sync::LazyLock::new(|| std::sync::Mutex::new(BTreeMap::new()));
+/// Deletes a security group, retrying while EC2 still sees it in use (the terminated
+/// instance's network interface goes away a little after the instance), as Packer does.
+async fn delete_security_group(ec2: &ec2::Client, id: &str) -> Result<(), String> {
+    let mut delay = Duration::from_millis(200);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        match ec2.delete_security_group().group_id(id).send().await {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                let msg = short_err(id, &e);
+                if !msg.contains("DependencyViolation") || tokio::time::Instant::now() > deadline {
+                    return Err(msg);
+                }
+            }
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
 
 struct KeyPair {
     name: Option<String>,
@@ -742,7 +653,7 @@ struct KeyPair {
 }
 
 /// A block device mapping for `run_instances` (`launch`, with a KMS key) or `create_image`.
-fn block_device(
+pub(crate) fn block_device(
     b: &crate::component::builder::amazon_ebs::BlockDevice,
     launch: bool,
 ) -> ec2::types::BlockDeviceMapping {
@@ -767,47 +678,23 @@ fn block_device(
     m.build()
 }
 
-fn to_tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn to_tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
     map.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
-async fn instance_state(ec2: &ec2::Client, id: &str) -> Result<Option<InstanceStateName>, RunError> {
+/// The instance `id` as EC2 describes it now.
+pub(crate) async fn describe_instance(ec2: &ec2::Client, id: &str) -> Result<Option<ec2::types::Instance>, RunError> {
     let out = ec2
         .describe_instances()
         .instance_ids(id)
         .send()
         .await
         .map_err(|e| sdk_err("cannot describe the instance", e))?;
-    Ok(out
-        .reservations()
-        .first()
-        .and_then(|r| r.instances().first())
-        .and_then(|i| i.state())
-        .and_then(|s| s.name())
-        .cloned())
+    Ok(out.reservations().first().and_then(|r| r.instances().first()).cloned())
 }
 
-async fn wait_image(cx: &RunCx, ec2: &ec2::Client, ami: &str, delay: Duration, attempts: u32) -> Result<(), RunError> {
-    poll(cx, "the AMI to become available", delay, attempts, || async {
-        let out =
-            ec2.describe_images().image_ids(ami).send().await.map_err(|e| sdk_err("cannot describe the AMI", e))?;
-        match out.images().first().and_then(|i| i.state()) {
-            Some(ImageState::Available) => Ok(true),
-            Some(ImageState::Failed) => Err(RunError::failed(format!("AMI {ami} failed"))),
-            _ => Ok(false),
-        }
-    })
-    .await
-}
-
-async fn snapshots(ec2: &ec2::Client, ami: &str) -> Result<Vec<String>, RunError> {
-    let out = ec2.describe_images().image_ids(ami).send().await.map_err(|e| sdk_err("cannot describe the AMI", e))?;
-    Ok(out
-        .images()
-        .iter()
-        .flat_map(|i| i.block_device_mappings())
-        .filter_map(|b| b.ebs().and_then(|e| e.snapshot_id()).map(str::to_string))
-        .collect())
+pub(crate) async fn instance_state(ec2: &ec2::Client, id: &str) -> Result<Option<InstanceStateName>, RunError> {
+    Ok(describe_instance(ec2, id).await?.and_then(|i| i.state().and_then(|s| s.name()).cloned()))
 }
 
 /// Writes a private key readable only by its owner; it is never printed.

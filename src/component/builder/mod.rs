@@ -1,6 +1,8 @@
 //! Builders: what turns a `source` into an artifact.
 
 pub mod amazon_ebs;
+mod amazon_ebs_image;
+mod amazon_ebs_network;
 pub(crate) mod amazon_ebs_run;
 pub mod file;
 pub mod null;

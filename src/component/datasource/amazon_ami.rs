@@ -18,32 +18,9 @@ pub struct Config {
     pub most_recent: Option<bool>,
     /// Also match deprecated AMIs.
     pub include_deprecated: Option<bool>,
-    /// The region to search.
-    pub region: Option<String>,
-    /// AWS access key.
-    pub access_key: Option<String>,
-    /// AWS secret key.
-    pub secret_key: Option<String>,
-    /// A session token.
-    pub token: Option<String>,
-    /// A profile of the shared config files.
-    pub profile: Option<String>,
-    /// The shared credentials file.
-    pub shared_credentials_file: Option<String>,
-    /// An EC2 endpoint.
-    pub custom_endpoint_ec2: Option<String>,
-    /// Skip TLS verification.
-    pub insecure_skip_tls_verify: Option<bool>,
-    /// Do not check the region.
-    pub skip_region_validation: Option<bool>,
-    /// Do not validate the credentials.
-    pub skip_credential_validation: Option<bool>,
-    /// Do not use the instance metadata service.
-    pub skip_metadata_api_check: Option<bool>,
-    /// Retries of throttled calls.
-    pub max_retries: Option<i64>,
-    /// Assume a role.
-    pub assume_role: Option<crate::component::builder::amazon_ebs::AssumeRole>,
+    /// How to reach AWS.
+    #[serde(flatten)]
+    pub access: crate::component::aws::Access,
 }
 
 impl crate::component::registry::Config for Config {
@@ -65,7 +42,7 @@ impl crate::component::registry::Config for Config {
                 "add `owners = [\"ACCOUNT_ID\"]`",
             );
         }
-        cx.together("access_key", "secret_key");
+        self.access.check(cx);
     }
 }
 
@@ -78,17 +55,8 @@ impl crate::component::registry::Config for Config {
 pub async fn fetch(cfg: &Config) -> Result<crate::eval::value::Value, crate::component::runtime::RunError> {
     use crate::component::runtime::RunError;
     use crate::eval::value::Value;
-    let builder = crate::component::builder::amazon_ebs::Config {
-        access_key: cfg.access_key.clone(),
-        secret_key: cfg.secret_key.clone(),
-        token: cfg.token.clone(),
-        profile: cfg.profile.clone(),
-        custom_endpoint_ec2: cfg.custom_endpoint_ec2.clone(),
-        max_retries: cfg.max_retries,
-        ..crate::component::builder::amazon_ebs::Config::default()
-    };
-    let region = cfg.region.clone().or_else(|| std::env::var("AWS_REGION").ok()).unwrap_or_else(|| "us-east-1".into());
-    let ec2 = crate::component::builder::amazon_ebs_run::client(&builder, &region).await?;
+    let region = cfg.access.region().unwrap_or_else(|| "us-east-1".into());
+    let ec2 = crate::component::aws::client(&cfg.access, &region).await?;
     let mut req = ec2.describe_images();
     for (k, v) in cfg.filters.iter().flatten() {
         req = req.filters(aws_sdk_ec2::types::Filter::builder().name(k).values(v).build());

@@ -120,6 +120,16 @@ pub trait Communicator: Send + Sync {
         ui: Arc<dyn Ui>,
         cancel: CancellationToken,
     ) -> BoxFuture<'static, Result<Option<i32>, RunError>>;
+    /// Runs a command with `input` as its standard input (then end of file); otherwise as
+    /// [`Communicator::exec`]. `None` when the connection cannot carry input faithfully (a
+    /// pseudo-terminal): the caller then uploads instead.
+    fn exec_with_input(
+        &self,
+        command: String,
+        input: Vec<u8>,
+        ui: Arc<dyn Ui>,
+        cancel: CancellationToken,
+    ) -> Option<BoxFuture<'static, Result<Option<i32>, RunError>>>;
     /// Uploads a local file or folder (Packer's trailing-slash rule for folders).
     fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>>;
     /// Writes bytes to a remote file.

@@ -234,22 +234,24 @@ impl Run {
     }
 
     async fn key_pair(&self) -> Result<KeyPair, RunError> {
-        if let (Some(name), Some(file)) = (&self.cfg.comm.ssh_keypair_name, &self.cfg.comm.ssh_private_key_file) {
+        // Empty settings are unset (`-var key_file=`), as in Packer.
+        let keypair_name = set(&self.cfg.comm.ssh_keypair_name);
+        let key_file = set(&self.cfg.comm.ssh_private_key_file);
+        if let Some(file) = key_file {
             self.say("Using existing SSH private key");
             return Ok(KeyPair {
-                name: Some(name.clone()),
+                name: keypair_name.map(str::to_string),
                 private_key: Some(self.cx.path(file).to_string_lossy().into_owned()),
             });
         }
-        if let Some(file) = &self.cfg.comm.ssh_private_key_file {
-            self.say("Using existing SSH private key");
-            return Ok(KeyPair { name: None, private_key: Some(self.cx.path(file).to_string_lossy().into_owned()) });
+        if set(&self.cfg.comm.ssh_password).is_some() || self.cfg.comm.ssh_agent_auth == Some(true) {
+            if self.cfg.comm.ssh_agent_auth == Some(true) {
+                self.say("Using SSH Agent for existing key pair");
+            }
+            return Ok(KeyPair { name: keypair_name.map(str::to_string), private_key: None });
         }
-        if self.cfg.comm.ssh_password.is_some() || self.cfg.comm.ssh_agent_auth == Some(true) {
-            return Ok(KeyPair { name: self.cfg.comm.ssh_keypair_name.clone(), private_key: None });
-        }
-        let name =
-            self.cfg.comm.temporary_key_pair_name.clone().unwrap_or_else(|| format!("packer_{}", uuid::Uuid::new_v4()));
+        let name = set(&self.cfg.comm.temporary_key_pair_name)
+            .map_or_else(|| format!("packer_{}", uuid::Uuid::new_v4()), str::to_string);
         self.say(&format!("Creating temporary keypair: {name}"));
         let mut req = self.ec2.create_key_pair().key_name(&name);
         if self.cfg.comm.temporary_key_pair_type.as_deref() == Some("ed25519") {
@@ -599,10 +601,13 @@ impl Run {
     async fn connect(&self, host: &str, key: &Option<String>) -> Result<(), RunError> {
         let mut comm = self.cfg.comm.clone();
         comm.ssh_host = Some(host.to_string());
-        if let Some(k) = key {
-            comm.ssh_private_key_file = Some(k.clone());
+        // The key step's choice: a file, the temporary key, or none (password or agent).
+        comm.ssh_private_key_file.clone_from(key);
+        let mut opts = ssh_client::ConnectOptions::from_config(&comm, &self.cx.base_dir)?;
+        if comm.ssh_handshake_attempts.is_none() {
+            // The instance's key arrives with cloud-init, maybe after sshd answers (Packer's 10).
+            opts.handshake_attempts = 10;
         }
-        let opts = ssh_client::ConnectOptions::from_config(&comm, &self.cx.base_dir)?;
         self.say(&format!("Using SSH communicator to connect: {host}"));
         self.say("Waiting for SSH to become available...");
         let cancel = self.cx.cancel.clone();

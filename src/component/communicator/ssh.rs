@@ -24,7 +24,8 @@ pub struct Config {
     pub ssh_password: Option<String>,
     /// A private key file (OpenSSH or PEM; `~` is expanded).
     pub ssh_private_key_file: Option<String>,
-    /// A certificate signed for the private key.
+    /// An OpenSSH certificate signed for the private key (`id_ed25519-cert.pub`), offered
+    /// instead of the bare key (ed25519, ECDSA, and RSA with SHA-2 signatures).
     pub ssh_certificate_file: Option<String>,
     /// An existing cloud key pair to use instead of a temporary one.
     pub ssh_keypair_name: Option<String>,
@@ -46,7 +47,9 @@ pub struct Config {
     pub ssh_timeout: Option<String>,
     /// Legacy name of `ssh_timeout`.
     pub ssh_wait_timeout: Option<String>,
-    /// How many handshakes to try.
+    /// How many times a server that answers but fails the handshake or refuses the
+    /// credentials is tried (default 1: a refused key fails at once; `amazon-ebs`: 10, for
+    /// keys cloud-init installs after sshd is up).
     #[serde(default, deserialize_with = "crate::component::weak::u32")]
     pub ssh_handshake_attempts: Option<u32>,
     /// Ask for a pseudo-terminal.

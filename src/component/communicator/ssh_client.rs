@@ -21,8 +21,9 @@ use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
 pub enum Auth {
     /// A password.
     Password(String),
-    /// A private key file.
-    KeyFile(PathBuf),
+    /// A private key file, and the OpenSSH certificate signed for it (`ssh_certificate_file`),
+    /// which is offered instead of the bare public key.
+    KeyFile(PathBuf, Option<PathBuf>),
     /// The SSH agent.
     Agent,
 }
@@ -52,6 +53,10 @@ pub struct ConnectOptions {
     pub pause_before_connecting: Duration,
     /// A bastion host the connection goes through.
     pub bastion: Option<Box<ConnectOptions>>,
+    /// How many times a server that answers but fails the handshake or refuses the
+    /// credentials is tried before giving up (`ssh_handshake_attempts`). A server that is not
+    /// up yet is retried until `timeout` whatever this says.
+    pub handshake_attempts: u32,
 }
 
 impl ConnectOptions {
@@ -60,15 +65,10 @@ impl ConnectOptions {
     /// # Errors
     /// No host, user or authentication method.
     pub fn from_config(c: &ssh::Config, base_dir: &Path) -> Result<ConnectOptions, RunError> {
-        // Said plainly rather than ignored: these settings would change how forge connects.
-        if c.ssh_proxy_host.is_some() {
+        // Said plainly rather than ignored: this setting would change how forge connects.
+        if c.ssh_proxy_host.as_deref().is_some_and(|h| !h.is_empty()) {
             return Err(RunError::failed(
                 "`ssh_proxy_host` (a SOCKS proxy) is not supported by forge's SSH communicator yet; use `ssh_bastion_host`",
-            ));
-        }
-        if c.ssh_certificate_file.is_some() || c.ssh_bastion_certificate_file.is_some() {
-            return Err(RunError::failed(
-                "SSH certificates (`ssh_certificate_file`) are not supported by forge's SSH communicator yet",
             ));
         }
         let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
@@ -76,7 +76,9 @@ impl ConnectOptions {
         let username = nonempty(&c.ssh_username).ok_or_else(|| RunError::failed("no `ssh_username`"))?;
         let auth = match (&nonempty(&c.ssh_password), &nonempty(&c.ssh_private_key_file), c.ssh_agent_auth) {
             (Some(p), _, _) => Auth::Password(p.clone()),
-            (_, Some(k), _) => Auth::KeyFile(expand(k, base_dir)),
+            (_, Some(k), _) => {
+                Auth::KeyFile(expand(k, base_dir), nonempty(&c.ssh_certificate_file).map(|f| expand(&f, base_dir)))
+            }
             (_, _, Some(true)) => Auth::Agent,
             _ => {
                 return Err(RunError::failed(
@@ -108,6 +110,10 @@ impl ConnectOptions {
             pty: c.ssh_pty.unwrap_or(false),
             pause_before_connecting: c.pause_before_connecting.as_deref().and_then(parse_duration).unwrap_or_default(),
             bastion: bastion(c, base_dir, timeout)?,
+            // A machine that is already there (the null builder) either takes the credentials
+            // or not: by default a refusal is final at once. Cloud builders, whose keys arrive
+            // with cloud-init, raise this to Packer's 10.
+            handshake_attempts: c.ssh_handshake_attempts.unwrap_or(1).max(1),
         })
     }
 }
@@ -122,9 +128,11 @@ fn bastion(c: &ssh::Config, base_dir: &Path, timeout: Duration) -> Result<Option
         &c.ssh_private_key_file,
     ) {
         (Some(p), _, _, _) => Auth::Password(p.clone()),
-        (_, Some(k), _, _) => Auth::KeyFile(expand(k, base_dir)),
+        (_, Some(k), _, _) => {
+            Auth::KeyFile(expand(k, base_dir), c.ssh_bastion_certificate_file.as_deref().map(|f| expand(f, base_dir)))
+        }
         (_, _, Some(true), _) => Auth::Agent,
-        (_, _, _, Some(k)) => Auth::KeyFile(expand(k, base_dir)),
+        (_, _, _, Some(k)) => Auth::KeyFile(expand(k, base_dir), None),
         _ => return Err(RunError::failed("the bastion host has no authentication method")),
     };
     Ok(Some(Box::new(ConnectOptions {
@@ -139,6 +147,7 @@ fn bastion(c: &ssh::Config, base_dir: &Path, timeout: Duration) -> Result<Option
         pty: false,
         pause_before_connecting: Duration::ZERO,
         bastion: None,
+        handshake_attempts: 1,
     })))
 }
 
@@ -165,16 +174,18 @@ fn fatal(msg: String) -> (bool, String) {
     (true, msg)
 }
 
-/// Connects, retrying quickly (50 ms, doubling to 1 s) until the server answers or `timeout`.
+/// Connects, retrying quickly (50 ms, doubling to 1 s) until the server answers or `timeout`;
+/// a refusal is retried `handshake_attempts` times in all.
 ///
 /// # Errors
-/// Timeout, or an authentication failure (at once: retrying cannot fix it).
+/// Timeout, or an authentication failure once the attempts are used up.
 pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshComm, RunError> {
     if !opts.pause_before_connecting.is_zero() {
         std::thread::sleep(opts.pause_before_connecting);
     }
     let deadline = Instant::now() + opts.timeout;
     let mut delay = Duration::from_millis(50);
+    let mut refusals = 0;
     let mut last: String;
     loop {
         if cancel.is_cancelled() {
@@ -189,7 +200,15 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
                     ui: Mutex::new(None),
                 });
             }
-            Err((true, msg)) => return Err(RunError::Failed(msg)),
+            Err((true, msg)) => {
+                // The server answered and refused: final once the attempts are used up.
+                refusals += 1;
+                if refusals >= opts.handshake_attempts {
+                    let tries = if refusals > 1 { format!(" ({refusals} attempts)") } else { String::new() };
+                    return Err(RunError::Failed(format!("{msg}{tries}")));
+                }
+                last = msg;
+            }
             Err((false, msg)) => last = msg,
         }
         if Instant::now() + delay > deadline {
@@ -199,7 +218,10 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
             )));
         }
         std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(1));
+        // Up to 1 s while the server is not up; refusals (a key cloud-init has not installed
+        // yet) up to 3 s, so the attempts span a few seconds.
+        let cap = if refusals > 0 { Duration::from_secs(3) } else { Duration::from_secs(1) };
+        delay = (delay * 2).min(cap);
     }
 }
 
@@ -217,9 +239,13 @@ fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
         Auth::Password(p) => session
             .userauth_password(&opts.username, p)
             .map_err(|e| fatal(format!("password authentication as {who} failed: {e}"))),
-        Auth::KeyFile(k) => session
-            .userauth_pubkey_file(&opts.username, None, k, None)
-            .map_err(|e| fatal(format!("key authentication as {who} with {} failed: {e}", k.display()))),
+        Auth::KeyFile(k, cert) => session.userauth_pubkey_file(&opts.username, cert.as_deref(), k, None).map_err(|e| {
+            let with = match cert {
+                Some(c) => format!("{} and the certificate {}", k.display(), c.display()),
+                None => k.display().to_string(),
+            };
+            fatal(format!("key authentication as {who} with {with} failed: {e}"))
+        }),
         Auth::Agent => session
             .userauth_agent(&opts.username)
             .map_err(|e| fatal(format!("SSH agent authentication as {who} failed: {e}"))),
@@ -316,6 +342,7 @@ impl SshComm {
     fn exec_blocking(
         &self,
         command: &str,
+        input: Option<&[u8]>,
         ui: &Arc<dyn Ui>,
         cancel: &CancellationToken,
     ) -> Result<Option<i32>, RunError> {
@@ -331,6 +358,10 @@ impl SshComm {
                 .map_err(|e| RunError::failed(format!("cannot get a pseudo-terminal: {e}")))?;
         }
         channel.exec(&wrapped).map_err(|e| RunError::failed(format!("cannot start `{command}`: {e}")))?;
+        if let Some(bytes) = input {
+            channel.write_all(bytes).map_err(|e| RunError::failed(format!("cannot send the script: {e}")))?;
+            channel.send_eof().map_err(|e| RunError::failed(format!("cannot send the script: {e}")))?;
+        }
         // Read the PID line first (it is the first thing the remote shell prints), so that a
         // cancel arriving at once can still kill the command.
         let mut pid: Option<String> = {
@@ -644,10 +675,29 @@ impl Communicator for Arc<SshComm> {
     ) -> BoxFuture<'static, Result<Option<i32>, RunError>> {
         let me = self.clone();
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || me.exec_blocking(&command, &ui, &cancel))
+            tokio::task::spawn_blocking(move || me.exec_blocking(&command, None, &ui, &cancel))
                 .await
                 .map_err(|e| RunError::failed(e.to_string()))?
         })
+    }
+
+    fn exec_with_input(
+        &self,
+        command: String,
+        input: Vec<u8>,
+        ui: Arc<dyn Ui>,
+        cancel: CancellationToken,
+    ) -> Option<BoxFuture<'static, Result<Option<i32>, RunError>>> {
+        // A pseudo-terminal would echo the input and translate its line endings.
+        if self.pty {
+            return None;
+        }
+        let me = self.clone();
+        Some(Box::pin(async move {
+            tokio::task::spawn_blocking(move || me.exec_blocking(&command, Some(&input), &ui, &cancel))
+                .await
+                .map_err(|e| RunError::failed(e.to_string()))?
+        }))
     }
 
     fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>> {

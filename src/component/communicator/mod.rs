@@ -2,5 +2,6 @@
 //! builder's body, so builders flatten [`ssh::Config`] into their own configuration.
 
 pub mod none;
+mod scp;
 pub mod ssh;
 pub mod ssh_client;

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::component::communicator::scp;
 use crate::component::communicator::ssh;
 use crate::component::prepare::parse_duration;
 use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
@@ -159,6 +160,60 @@ fn expand(p: &str, base_dir: &Path) -> PathBuf {
     }
     let path = PathBuf::from(p);
     if path.is_absolute() { path } else { base_dir.join(path) }
+}
+
+/// `s` as one single-quoted shell word.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Creates `dir` and its missing parents over SFTP (errors for folders that exist are moot;
+/// a real failure shows when the file is opened).
+fn sftp_mkdir_all(sftp: &ssh2::Sftp, dir: &Path) {
+    let mut path = PathBuf::new();
+    for part in dir.components() {
+        path.push(part);
+        if sftp.stat(&path).is_err() {
+            let _ = sftp.mkdir(&path, 0o755);
+        }
+    }
+}
+
+/// Copies the entries of local folder `dir` into remote folder `to` (which exists), keeping
+/// modes; symlinks are followed, as Packer does.
+fn sftp_put_tree(sftp: &ssh2::Sftp, dir: &Path, to: &Path, buf: &mut [u8]) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mode = i32::try_from(meta.permissions().mode() & 0o7777).unwrap_or(0o644);
+        if meta.is_dir() {
+            if sftp.stat(&target).is_err() {
+                sftp.mkdir(&target, mode).map_err(|e| format!("{}: {e}", target.display()))?;
+            }
+            sftp_put_tree(sftp, &path, &target, buf)?;
+            continue;
+        }
+        let mut file = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut remote = sftp
+            .open_mode(
+                &target,
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                mode,
+                ssh2::OpenType::File,
+            )
+            .map_err(|e| format!("{}: {e}", target.display()))?;
+        loop {
+            let n = file.read(buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            remote.write_all(&buf[..n]).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// A connected session.
@@ -485,11 +540,14 @@ impl SshComm {
             }
         };
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
-        self.mkdir_parent(&session, remote)?;
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {remote} failed: {e}"));
         let mut buf = vec![0u8; CHUNK];
+        let parent = Path::new(remote).parent().filter(|p| !p.as_os_str().is_empty());
         if self.sftp {
             let sftp = session.sftp().map_err(|e| fail(&e))?;
+            if let Some(p) = parent {
+                sftp_mkdir_all(&sftp, p);
+            }
             let mut f = sftp
                 .open_mode(
                     Path::new(remote),
@@ -508,31 +566,21 @@ impl SshComm {
             }
             return Ok(());
         }
-        let mut ch = session.scp_send(Path::new(remote), mode, size, None).map_err(|e| fail(&e))?;
-        loop {
-            let n = reader.read(&mut buf).map_err(|e| fail(&e))?;
-            if n == 0 {
-                break;
-            }
-            ch.write_all(&buf[..n]).map_err(|e| fail(&e))?;
-            advance(n);
-        }
-        ch.send_eof().map_err(|e| fail(&e))?;
-        ch.wait_eof().map_err(|e| fail(&e))?;
-        ch.close().map_err(|e| fail(&e))?;
-        ch.wait_close().map_err(|e| fail(&e))
-    }
-
-    /// Creates the remote parent folder (Packer's scp fails when it is missing).
-    fn mkdir_parent(&self, session: &ssh2::Session, remote: &str) -> Result<(), RunError> {
-        let Some(parent) = Path::new(remote).parent().filter(|p| !p.as_os_str().is_empty()) else { return Ok(()) };
-        let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
-        ch.exec(&format!("mkdir -p '{}'", parent.display().to_string().replace('\'', "'\"'\"'")))
-            .map_err(|e| RunError::failed(e.to_string()))?;
-        let mut sink = String::new();
-        let _ = ch.read_to_string(&mut sink);
-        let _ = ch.wait_close();
-        Ok(())
+        // One remote command creates the folder (Packer's scp fails when it is missing) and
+        // receives the file.
+        let target = sh_quote(remote);
+        let command = match parent {
+            Some(p) => format!("mkdir -p {} && scp -t {target}", sh_quote(&p.to_string_lossy())),
+            None => format!("scp -t {target}"),
+        };
+        let name =
+            Path::new(remote).file_name().map_or_else(|| remote.to_string(), |n| n.to_string_lossy().into_owned());
+        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        ch.exec(&command).map_err(|e| fail(&e))?;
+        scp::start(&mut ch).map_err(|e| fail(&e))?;
+        scp::send_file(&mut ch, reader, size, u32::try_from(mode).unwrap_or(0o644), &name, &mut buf, &advance)
+            .map_err(|e| fail(&e))?;
+        scp::finish(ch).map_err(|e| fail(&e))
     }
 
     fn upload_path(&self, local: &Path, remote: &str, contents_only: bool) -> Result<(), RunError> {
@@ -554,31 +602,22 @@ impl SshComm {
                 local.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             )
         };
-        self.mkdir(&base)?;
-        let entries =
-            std::fs::read_dir(local).map_err(|e| RunError::failed(format!("cannot read {}: {e}", local.display())))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            // Symlinks are followed, as Packer does.
-            if path.is_dir() {
-                self.upload_path(&path, &format!("{base}/{name}/"), true)?;
-            } else {
-                self.upload_file(&path, &format!("{base}/{name}"))?;
-            }
-        }
-        Ok(())
-    }
-
-    fn mkdir(&self, dir: &str) -> Result<(), RunError> {
+        let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {base} failed: {e}"));
         let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
-        let mut ch = session.channel_session().map_err(|e| RunError::failed(e.to_string()))?;
-        ch.exec(&format!("mkdir -p '{}'", dir.replace('\'', "'\"'\"'")))
-            .map_err(|e| RunError::failed(e.to_string()))?;
-        let mut sink = String::new();
-        let _ = ch.read_to_string(&mut sink);
-        let _ = ch.wait_close();
-        Ok(())
+        let mut buf = vec![0u8; CHUNK];
+        if self.sftp {
+            // One SFTP session for the whole tree.
+            let sftp = session.sftp().map_err(|e| fail(&e))?;
+            sftp_mkdir_all(&sftp, Path::new(&base));
+            return sftp_put_tree(&sftp, local, Path::new(&base), &mut buf).map_err(|e| fail(&e));
+        }
+        // One remote `scp -t` receives the whole tree.
+        let q = sh_quote(&base);
+        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        ch.exec(&format!("mkdir -p {q} && scp -r -d -t {q}")).map_err(|e| fail(&e))?;
+        scp::start(&mut ch).map_err(|e| fail(&e))?;
+        scp::send_contents(&mut ch, local, &mut buf).map_err(|e| fail(&e))?;
+        scp::finish(ch).map_err(|e| fail(&e))
     }
 
     /// Whether a remote path is a folder.

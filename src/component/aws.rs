@@ -54,7 +54,7 @@ pub struct Access {
     /// Do not check that the regions exist.
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub skip_region_validation: Option<bool>,
-    /// Skip TLS verification of the endpoint (not supported by forge).
+    /// Accept any TLS certificate from the endpoints (a self-signed one).
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub insecure_skip_tls_verify: Option<bool>,
     /// Retries of a failed or throttled API call (10).
@@ -82,16 +82,11 @@ impl Access {
     /// Packer's Prepare rules for access, and what forge refuses rather than ignores.
     pub fn check(&self, cx: &mut PrepareCtx<'_>) {
         cx.together("access_key", "secret_key");
-        let refused: [(&str, bool, &str); 4] = [
+        let refused: [(&str, bool, &str); 3] = [
             (
                 "vault_aws_engine",
                 self.vault_aws_engine.is_some(),
                 "pass the credentials as sensitive variables, or use the environment or a profile",
-            ),
-            (
-                "insecure_skip_tls_verify",
-                self.insecure_skip_tls_verify == Some(true),
-                "forge always verifies TLS certificates; use an `http://` endpoint for a local emulator",
             ),
             (
                 "mfa_code",
@@ -138,7 +133,9 @@ fn set(o: &Option<String>) -> Option<&str> {
 /// # Errors
 /// No CA certificates for HTTPS (aws-config would panic), or an unreadable credentials file.
 pub async fn client(access: &Access, region: &str) -> Result<ec2::Client, RunError> {
-    if std::fs::metadata("/etc/ssl/certs/ca-certificates.crt").is_err()
+    let insecure = access.insecure_skip_tls_verify == Some(true);
+    if !insecure
+        && std::fs::metadata("/etc/ssl/certs/ca-certificates.crt").is_err()
         && set(&access.custom_endpoint_ec2).is_none_or(|e| e.starts_with("https"))
     {
         return Err(RunError::failed(
@@ -158,6 +155,9 @@ pub async fn client(access: &Access, region: &str) -> Result<ec2::Client, RunErr
     }
     if let Some(p) = set(&access.profile) {
         loader = loader.profile_name(p);
+    }
+    if insecure {
+        loader = loader.http_client(crate::component::aws_insecure::client().map_err(RunError::failed)?);
     }
     let files = match set(&access.shared_credentials_file) {
         Some(file) => {

@@ -6,6 +6,7 @@
 //! each; adding a component touches its own file, one registry line and its fixtures.
 
 pub mod aws;
+mod aws_insecure;
 pub mod builder;
 pub mod communicator;
 pub mod datasource;

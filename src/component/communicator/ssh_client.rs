@@ -162,6 +162,14 @@ fn expand(p: &str, base_dir: &Path) -> PathBuf {
     if path.is_absolute() { path } else { base_dir.join(path) }
 }
 
+/// Whether libssh2's error says the connection itself is gone (socket errors, a disconnect, a
+/// timeout), as opposed to a refusal over a live connection.
+fn connection_lost(e: &ssh2::Error) -> bool {
+    // LIBSSH2_ERROR_SOCKET_SEND, _SOCKET_DISCONNECT, _TIMEOUT, _SOCKET_TIMEOUT, _SOCKET_RECV,
+    // _BAD_SOCKET.
+    matches!(e.code(), ssh2::ErrorCode::Session(-7 | -13 | -9 | -30 | -43 | -45))
+}
+
 /// `s` as one single-quoted shell word.
 fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
@@ -219,6 +227,9 @@ fn sftp_put_tree(sftp: &ssh2::Sftp, dir: &Path, to: &Path, buf: &mut [u8]) -> Re
 /// A connected session.
 pub struct SshComm {
     session: Mutex<ssh2::Session>,
+    /// How it was connected, to connect again when the machine dropped the connection (a
+    /// reboot).
+    opts: ConnectOptions,
     sftp: bool,
     pty: bool,
     ui: Mutex<Option<Arc<dyn Ui>>>,
@@ -238,6 +249,18 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
     if !opts.pause_before_connecting.is_zero() {
         std::thread::sleep(opts.pause_before_connecting);
     }
+    let session = connect_session(opts, cancel)?;
+    Ok(SshComm {
+        session: Mutex::new(session),
+        opts: opts.clone(),
+        sftp: opts.sftp,
+        pty: opts.pty,
+        ui: Mutex::new(None),
+    })
+}
+
+/// The retry loop of [`connect`], giving the bare session.
+fn connect_session(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<ssh2::Session, RunError> {
     let deadline = Instant::now() + opts.timeout;
     let mut delay = Duration::from_millis(50);
     let mut refusals = 0;
@@ -247,14 +270,7 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
             return Err(RunError::Cancelled);
         }
         match try_connect(opts) {
-            Ok(session) => {
-                return Ok(SshComm {
-                    session: Mutex::new(session),
-                    sftp: opts.sftp,
-                    pty: opts.pty,
-                    ui: Mutex::new(None),
-                });
-            }
+            Ok(session) => return Ok(session),
             Err((true, msg)) => {
                 // The server answered and refused: final once the attempts are used up.
                 refusals += 1;
@@ -383,6 +399,29 @@ fn pump(session: &ssh2::Session, mut channel: ssh2::Channel, mut socket: TcpStre
 const CHUNK: usize = 256 * 1024;
 
 impl SshComm {
+    /// Runs `open` (a channel, an SFTP session, an scp receive) on the session; when the
+    /// connection is gone (the machine rebooted), connects again, as Packer's communicator
+    /// does, and tries once more.
+    fn reopen<T>(
+        &self,
+        session: &mut ssh2::Session,
+        open: impl Fn(&ssh2::Session) -> Result<T, ssh2::Error>,
+    ) -> Result<T, RunError> {
+        match open(session) {
+            Ok(t) => Ok(t),
+            Err(e) if !connection_lost(&e) => Err(RunError::failed(e.to_string())),
+            Err(first) => {
+                if let Ok(ui) = self.ui.lock() {
+                    if let Some(ui) = ui.as_ref() {
+                        ui.say(&format!("The SSH connection was lost ({first}); reconnecting..."));
+                    }
+                }
+                *session = connect_session(&self.opts, &CancellationToken::new())?;
+                open(session).map_err(|e| RunError::failed(format!("cannot open an SSH channel: {e}")))
+            }
+        }
+    }
+
     /// Where transfers show their progress (a bar on a terminal).
     pub fn set_ui(&self, ui: Arc<dyn Ui>) {
         if let Ok(mut slot) = self.ui.lock() {
@@ -401,9 +440,8 @@ impl SshComm {
         ui: &Arc<dyn Ui>,
         cancel: &CancellationToken,
     ) -> Result<Option<i32>, RunError> {
-        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
-        let mut channel =
-            session.channel_session().map_err(|e| RunError::failed(format!("cannot open an SSH channel: {e}")))?;
+        let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut channel = self.reopen(&mut session, ssh2::Session::channel_session)?;
         // The first stderr line names the remote shell's process, which leads its process
         // group: on cancel, the whole group is killed (Packer leaves it running).
         let wrapped = format!("echo FORGE_PID=$$ >&2; {command}");
@@ -539,12 +577,12 @@ impl SshComm {
                 b.advance(n as u64);
             }
         };
-        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {remote} failed: {e}"));
         let mut buf = vec![0u8; CHUNK];
         let parent = Path::new(remote).parent().filter(|p| !p.as_os_str().is_empty());
         if self.sftp {
-            let sftp = session.sftp().map_err(|e| fail(&e))?;
+            let sftp = self.reopen(&mut session, ssh2::Session::sftp)?;
             if let Some(p) = parent {
                 sftp_mkdir_all(&sftp, p);
             }
@@ -575,7 +613,7 @@ impl SshComm {
         };
         let name =
             Path::new(remote).file_name().map_or_else(|| remote.to_string(), |n| n.to_string_lossy().into_owned());
-        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        let mut ch = self.reopen(&mut session, ssh2::Session::channel_session)?;
         ch.exec(&command).map_err(|e| fail(&e))?;
         scp::start(&mut ch).map_err(|e| fail(&e))?;
         scp::send_file(&mut ch, reader, size, u32::try_from(mode).unwrap_or(0o644), &name, &mut buf, &advance)
@@ -603,17 +641,17 @@ impl SshComm {
             )
         };
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("upload to {base} failed: {e}"));
-        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let mut buf = vec![0u8; CHUNK];
         if self.sftp {
             // One SFTP session for the whole tree.
-            let sftp = session.sftp().map_err(|e| fail(&e))?;
+            let sftp = self.reopen(&mut session, ssh2::Session::sftp)?;
             sftp_mkdir_all(&sftp, Path::new(&base));
             return sftp_put_tree(&sftp, local, Path::new(&base), &mut buf).map_err(|e| fail(&e));
         }
         // One remote `scp -t` receives the whole tree.
         let q = sh_quote(&base);
-        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        let mut ch = self.reopen(&mut session, ssh2::Session::channel_session)?;
         ch.exec(&format!("mkdir -p {q} && scp -r -d -t {q}")).map_err(|e| fail(&e))?;
         scp::start(&mut ch).map_err(|e| fail(&e))?;
         scp::send_contents(&mut ch, local, &mut buf).map_err(|e| fail(&e))?;
@@ -622,8 +660,8 @@ impl SshComm {
 
     /// Whether a remote path is a folder.
     fn remote_is_dir(&self, remote: &str) -> bool {
-        let Ok(session) = self.session.lock() else { return false };
-        let Ok(mut ch) = session.channel_session() else { return false };
+        let Ok(mut session) = self.session.lock() else { return false };
+        let Ok(mut ch) = self.reopen(&mut session, ssh2::Session::channel_session) else { return false };
         if ch.exec(&format!("test -d '{}'", remote.replace('\'', "'\"'\"'"))).is_err() {
             return false;
         }
@@ -644,8 +682,8 @@ impl SshComm {
             local.join(Path::new(trimmed).file_name().unwrap_or_default())
         };
         std::fs::create_dir_all(&target).map_err(|e| fail(&e))?;
-        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
-        let mut ch = session.channel_session().map_err(|e| fail(&e))?;
+        let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        let mut ch = self.reopen(&mut session, ssh2::Session::channel_session)?;
         ch.exec(&format!("tar -C '{}' -cf - .", trimmed.replace('\'', "'\"'\"'"))).map_err(|e| fail(&e))?;
         tar::Archive::new(std::io::BufReader::with_capacity(CHUNK, &mut ch)).unpack(&target).map_err(|e| fail(&e))?;
         let _ = ch.wait_close();
@@ -653,22 +691,35 @@ impl SshComm {
     }
 
     fn download_file(&self, remote: &str, local: &Path) -> Result<(), RunError> {
-        if self.remote_is_dir(remote) {
+        // A file is asked for at once; only when that fails is the path checked for a folder
+        // (each check costs the server a process).
+        if remote.ends_with('/') {
             return self.download_dir(remote, local);
         }
-        let session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
+        match self.download_regular(remote, local) {
+            Err(e) if self.remote_is_dir(remote) => {
+                tracing::debug!(remote, error = %e, "not a regular file: downloading it as a folder");
+                self.download_dir(remote, local)
+            }
+            other => other,
+        }
+    }
+
+    fn download_regular(&self, remote: &str, local: &Path) -> Result<(), RunError> {
+        let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let fail = |e: &dyn std::fmt::Display| RunError::failed(format!("download of {remote} failed: {e}"));
         let target = if local.to_string_lossy().ends_with('/') || local.is_dir() {
             local.join(Path::new(remote).file_name().unwrap_or_default())
         } else {
             local.to_path_buf()
         };
+        // Asked for before anything local is created, so a folder leaves no empty file behind.
+        let (mut ch, _) = self.reopen(&mut session, |s| s.scp_recv(Path::new(remote)))?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
         }
         let mut out = std::fs::File::create(&target).map_err(|e| fail(&e))?;
         let mut buf = vec![0u8; CHUNK];
-        let (mut ch, _) = session.scp_recv(Path::new(remote)).map_err(|e| fail(&e))?;
         loop {
             let n = ch.read(&mut buf).map_err(|e| fail(&e))?;
             if n == 0 {

@@ -1,6 +1,7 @@
 //! The `shell` provisioner: uploads scripts to the machine and runs them.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -143,14 +144,37 @@ impl crate::component::runtime::ProvisionerRun for Config {
                     "cat > {q} || {{ echo \"cannot write the script to {q}\" >&2; exit 1; }}; chmod 0755 {q}; {{ {command}\n}}{}",
                     if clean { format!("; rc=$?; rm -f {q}; exit $rc") } else { String::new() }
                 );
-                let (code, cleaned) =
-                    match comm.exec_with_input(all_in_one, bytes.clone(), cx.ui.clone(), cx.cancel.clone()) {
-                        Some(run) => (run.await?, true),
-                        None => {
-                            comm.upload_bytes(bytes, remote.clone(), 0o755).await?;
-                            (comm.exec(command, cx.ui.clone(), cx.cancel.clone()).await?, false)
+                // A script that cannot be started (the machine is rebooting and the connection
+                // cannot be made again yet) is tried again until `start_retry_timeout`.
+                let deadline = tokio::time::Instant::now() + self.start_retry();
+                let mut delay = Duration::from_millis(500);
+                let (code, cleaned) = loop {
+                    let attempt =
+                        match comm.exec_with_input(all_in_one.clone(), bytes.clone(), cx.ui.clone(), cx.cancel.clone())
+                        {
+                            Some(run) => run.await.map(|c| (c, true)),
+                            None => match comm.upload_bytes(bytes.clone(), remote.clone(), 0o755).await {
+                                Ok(()) => comm
+                                    .exec(command.clone(), cx.ui.clone(), cx.cancel.clone())
+                                    .await
+                                    .map(|c| (c, false)),
+                                Err(e) => Err(e),
+                            },
+                        };
+                    match attempt {
+                        Ok(done) => break done,
+                        Err(RunError::Cancelled) => return Err(RunError::Cancelled),
+                        Err(e) if tokio::time::Instant::now() + delay > deadline => return Err(e),
+                        Err(e) => {
+                            cx.ui.say(&format!("Retrying the start of the script: {e}"));
+                            tokio::select! {
+                                () = tokio::time::sleep(delay) => {}
+                                () = cx.cancel.cancelled() => return Err(RunError::Cancelled),
+                            }
+                            delay = (delay * 2).min(Duration::from_secs(5));
                         }
-                    };
+                    }
+                };
                 match code {
                     None if self.expect_disconnect.unwrap_or(false) => {
                         cx.ui.say("Remote end disconnected, as expected")
@@ -188,6 +212,14 @@ fn quote(s: &str) -> String {
 }
 
 impl Config {
+    /// `start_retry_timeout`, Packer's 5 minutes by default.
+    fn start_retry(&self) -> Duration {
+        self.start_retry_timeout
+            .as_deref()
+            .and_then(crate::component::prepare::parse_duration)
+            .unwrap_or(Duration::from_secs(300))
+    }
+
     /// Where a script goes on the machine.
     fn remote_path(&self) -> String {
         if let Some(p) = &self.remote_path {

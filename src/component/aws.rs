@@ -124,8 +124,31 @@ impl Access {
     }
 }
 
-fn set(o: &Option<String>) -> Option<&str> {
+/// A setting, unless it is empty: an empty string leaves a setting unset (as in Packer, and
+/// as `-var key_file=` means).
+pub(crate) fn set(o: &Option<String>) -> Option<&str> {
     o.as_deref().filter(|s| !s.is_empty())
+}
+
+/// A failed SDK call as `what: Code: message` (the SDK's Display is terse, "service error";
+/// its Debug names the code and the message).
+pub(crate) fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
+    let text = format!("{e:?}");
+    let code = text.split("code: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    let message = text.split("message: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+    if code.is_empty() {
+        RunError::failed(format!("{what}: {}", text.chars().take(300).collect::<String>()))
+    } else {
+        RunError::failed(format!("{what}: {code}: {message}"))
+    }
+}
+
+/// `id: Code: message` of a failed call, for a cleanup's error line.
+pub(crate) fn short_err<E: std::fmt::Debug>(id: &str, e: &E) -> String {
+    match sdk_err(id, e) {
+        RunError::Failed(m) => m,
+        RunError::Cancelled => format!("{id}: cancelled"),
+    }
 }
 
 /// An EC2 client for `region` with this access.
@@ -248,12 +271,8 @@ fn expand_home(p: &str) -> std::path::PathBuf {
 /// # Errors
 /// A region EC2 does not know, or a failed call.
 pub async fn validate_regions(ec2: &ec2::Client, regions: &[String]) -> Result<(), RunError> {
-    let out = ec2
-        .describe_regions()
-        .all_regions(true)
-        .send()
-        .await
-        .map_err(|e| crate::component::builder::amazon_ebs_run::sdk_err("error validating regions", e))?;
+    let out =
+        ec2.describe_regions().all_regions(true).send().await.map_err(|e| sdk_err("error validating regions", e))?;
     let known: Vec<&str> = out.regions().iter().filter_map(|r| r.region_name()).collect();
     let unknown: Vec<&String> = regions.iter().filter(|r| !known.contains(&r.as_str())).collect();
     if unknown.is_empty() {

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_ec2 as ec2;
 use ec2::types::{Filter, ImageState, InstanceStateName, LaunchPermission, LaunchPermissionModifications};
 
-use crate::component::builder::amazon_ebs_run::{Run, client, instance_state, poll, sdk_err, short_err, to_tags};
+use crate::component::aws::{sdk_err, short_err};
+use crate::component::builder::amazon_ebs_run::{Run, instance_state, poll, to_tags};
 use crate::component::runtime::{Artifact, RunError};
 
 /// AMIs created so far that a failed build must remove; emptied when the build succeeds.
@@ -118,13 +119,22 @@ impl Run {
         regions
     }
 
+    /// The client for `region`: the build's own, or one per other region, made on first use.
     pub(crate) async fn client_for(&self, region: &str) -> Result<ec2::Client, RunError> {
-        if region == self.region { Ok(self.ec2.clone()) } else { client(&self.cfg, region).await }
+        if region == self.region {
+            return Ok(self.ec2.clone());
+        }
+        let mut regional = self.regional.lock().await;
+        if let Some(c) = regional.get(region) {
+            return Ok(c.clone());
+        }
+        let c = crate::component::aws::client(&self.cfg.access, region).await?;
+        regional.insert(region.to_string(), c.clone());
+        Ok(c)
     }
 
     fn description(&self) -> Option<String> {
-        let d = self.cfg.ami_description.as_deref().filter(|d| !d.is_empty())?;
-        self.render(BTreeMap::from([(String::new(), d.to_string())])).into_values().next()
+        crate::component::aws::set(&self.cfg.ami_description).map(|d| self.render(d))
     }
 
     async fn create_ami(&self, instance: &str, pending: &Pending) -> Result<Ami, RunError> {
@@ -376,15 +386,8 @@ impl Run {
     /// `tags` go on every AMI and its snapshots, `snapshot_tags` on the snapshots, as Packer
     /// does; values may use the build's values (`{{ .SourceAMIName }}`).
     async fn tags(&self, amis: &BTreeMap<String, Ami>) -> Result<(), RunError> {
-        let merged = |map: &Option<BTreeMap<String, String>>, blocks: &Option<Vec<super::amazon_ebs::KeyValue>>| {
-            let mut out = map.clone().unwrap_or_default();
-            for kv in blocks.iter().flatten() {
-                out.insert(kv.key.clone(), kv.value.clone());
-            }
-            self.render(out)
-        };
-        let tags = merged(&self.cfg.tags, &self.cfg.tag);
-        let snapshot_tags = merged(&self.cfg.snapshot_tags, &self.cfg.snapshot_tag);
+        let tags = self.merged_tags(&self.cfg.tags, &self.cfg.tag);
+        let snapshot_tags = self.merged_tags(&self.cfg.snapshot_tags, &self.cfg.snapshot_tag);
         if tags.is_empty() && snapshot_tags.is_empty() {
             return Ok(());
         }

@@ -4,6 +4,7 @@
 use aws_sdk_ec2 as ec2;
 use ec2::types::Filter;
 
+use crate::component::aws::{sdk_err, set};
 use crate::component::builder::amazon_ebs::{self, Config};
 use crate::component::runtime::{RunError, Ui};
 
@@ -15,25 +16,16 @@ pub(crate) struct Network {
     pub availability_zone: Option<String>,
 }
 
-/// An empty string leaves a setting unset, as in Packer.
-fn nonempty(o: &Option<String>) -> Option<String> {
-    o.clone().filter(|s| !s.is_empty())
-}
-
 fn filters(f: &amazon_ebs::Filter) -> Vec<Filter> {
     f.filters.iter().flatten().map(|(k, v)| Filter::builder().name(k).values(v).build()).collect()
-}
-
-fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
-    crate::component::builder::amazon_ebs_run::sdk_err(what, e)
 }
 
 /// Resolves `vpc_id`/`vpc_filter`, `subnet_id`/`subnet_filter` and `availability_zone`.
 pub(crate) async fn resolve(cfg: &Config, ec2: &ec2::Client, ui: &dyn Ui) -> Result<Network, RunError> {
     let mut net = Network {
-        vpc_id: nonempty(&cfg.vpc_id),
-        subnet_id: nonempty(&cfg.subnet_id),
-        availability_zone: nonempty(&cfg.availability_zone),
+        vpc_id: set(&cfg.vpc_id).map(str::to_string),
+        subnet_id: set(&cfg.subnet_id).map(str::to_string),
+        availability_zone: set(&cfg.availability_zone).map(str::to_string),
     };
     if net.vpc_id.is_none()
         && let Some(f) = cfg.vpc_filter.as_ref().filter(|f| f.filters.as_ref().is_some_and(|m| !m.is_empty()))
@@ -121,7 +113,7 @@ pub(crate) async fn security_groups(
     ec2: &ec2::Client,
     vpc_id: Option<&str>,
 ) -> Result<Option<Vec<String>>, RunError> {
-    let mut ids: Vec<String> = nonempty(&cfg.security_group_id).into_iter().collect();
+    let mut ids: Vec<String> = set(&cfg.security_group_id).map(str::to_string).into_iter().collect();
     ids.extend(cfg.security_group_ids.iter().flatten().filter(|s| !s.is_empty()).cloned());
     if !ids.is_empty() {
         return Ok(Some(ids));

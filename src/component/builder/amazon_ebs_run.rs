@@ -10,7 +10,8 @@ use std::time::Duration;
 use aws_sdk_ec2 as ec2;
 use ec2::types::{Filter, InstanceStateName, InstanceType, IpPermission, IpRange, ResourceType, Tag, TagSpecification};
 
-use crate::component::builder::amazon_ebs::Config;
+use crate::component::aws::{sdk_err, set, short_err};
+use crate::component::builder::amazon_ebs::{Config, KeyValue};
 use crate::component::builder::amazon_ebs_network::{self, Network};
 use crate::component::communicator::ssh_client;
 use crate::component::runtime::{Artifact, BoxFuture, Communicator, RunCx, RunError};
@@ -18,27 +19,6 @@ use crate::component::runtime::{Artifact, BoxFuture, Communicator, RunCx, RunErr
 fn aws_err(what: &str, e: impl std::fmt::Display) -> RunError {
     // The SDK's Display is terse ("service error"); its Debug names the code and message.
     RunError::failed(format!("{what}: {e}"))
-}
-
-pub(crate) fn sdk_err<E: std::fmt::Debug>(what: &str, e: E) -> RunError {
-    let text = format!("{e:?}");
-    let code = text.split("code: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
-    let message = text.split("message: Some(\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
-    if code.is_empty() {
-        RunError::failed(format!("{what}: {}", text.chars().take(300).collect::<String>()))
-    } else {
-        RunError::failed(format!("{what}: {code}: {message}"))
-    }
-}
-
-/// A setting, unless it is empty: an empty string leaves a setting unset (as in Packer).
-fn set(o: &Option<String>) -> Option<&str> {
-    o.as_deref().filter(|s| !s.is_empty())
-}
-
-/// An EC2 client for `region`, with the build's access settings.
-pub(crate) async fn client(cfg: &Config, region: &str) -> Result<ec2::Client, RunError> {
-    crate::component::aws::client(&cfg.access, region).await
 }
 
 /// How often and how long to poll for a state change: `aws_polling`, else Packer's
@@ -87,6 +67,8 @@ pub(crate) struct Run {
     pub(crate) attempts: u32,
     /// The instance being built, once launched.
     instance: std::sync::Mutex<String>,
+    /// Clients of the other regions (copies, attributes, tags), made once each.
+    pub(crate) regional: tokio::sync::Mutex<BTreeMap<String, ec2::Client>>,
     /// The instance's EBS volumes (id, device), for the extra-volume cleanup.
     volumes: Arc<std::sync::Mutex<Vec<(String, String)>>>,
 }
@@ -97,7 +79,7 @@ impl crate::component::runtime::BuilderRun for Config {
             let Some(region) = self.access.region() else {
                 return Err(RunError::failed("no region: set `region`, AWS_REGION or AWS_DEFAULT_REGION"));
             };
-            let ec2 = client(&self, &region).await?;
+            let ec2 = crate::component::aws::client(&self.access, &region).await?;
             let (delay, attempts) = polling(self.aws_polling.as_ref());
             let run = Arc::new(Run {
                 cfg: self,
@@ -108,6 +90,7 @@ impl crate::component::runtime::BuilderRun for Config {
                 attempts,
                 volumes: Arc::default(),
                 instance: std::sync::Mutex::default(),
+                regional: tokio::sync::Mutex::default(),
             });
             run.clone().start().await?;
             let finisher = run.clone();
@@ -335,19 +318,30 @@ impl Run {
     /// The instance's tags: `run_tags` and `run_tag` blocks (Go templates rendered with the
     /// build's values), plus `Name = "Packer Builder"` unless a name is given, as Packer does.
     fn run_tags(&self) -> BTreeMap<String, String> {
-        let mut tags = self.cfg.run_tags.clone().unwrap_or_default();
-        for kv in self.cfg.run_tag.iter().flatten() {
-            tags.insert(kv.key.clone(), kv.value.clone());
-        }
+        let mut tags = self.merged_tags(&self.cfg.run_tags, &self.cfg.run_tag);
         tags.entry("Name".into()).or_insert_with(|| "Packer Builder".into());
-        self.render(tags)
+        tags
     }
 
-    /// Renders `{{ .SourceAMIName }}` and the other build values in each value of `map`.
-    pub(crate) fn render(&self, map: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    /// A tag map and its repeatable block twin (`tags` and `tag { … }`) merged, the values
+    /// rendered with the build's values (`{{ .SourceAMIName }}`).
+    pub(crate) fn merged_tags(
+        &self,
+        map: &Option<BTreeMap<String, String>>,
+        blocks: &Option<Vec<KeyValue>>,
+    ) -> BTreeMap<String, String> {
+        let mut tags = map.clone().unwrap_or_default();
+        for kv in blocks.iter().flatten() {
+            tags.insert(kv.key.clone(), kv.value.clone());
+        }
+        tags.into_iter().map(|(k, v)| (k, self.render(&v))).collect()
+    }
+
+    /// Renders `{{ .SourceAMIName }}` and the other build values in `text`.
+    pub(crate) fn render(&self, text: &str) -> String {
         let learnt = self.cx.generated.lock().map(|g| g.clone()).unwrap_or_default();
         let vars: Vec<(&str, &str)> = learnt.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        map.into_iter().map(|(k, v)| (k, crate::component::runtime::render_component_template(&v, &vars))).collect()
+        crate::component::runtime::render_component_template(text, &vars)
     }
 
     pub(crate) fn say_tags(&self, tags: &BTreeMap<String, String>) {
@@ -435,11 +429,7 @@ impl Run {
         let run_tags = self.run_tags();
         self.say("Adding tags to source instance");
         self.say_tags(&run_tags);
-        let mut volume_tags = self.cfg.run_volume_tags.clone().unwrap_or_default();
-        for kv in self.cfg.run_volume_tag.iter().flatten() {
-            volume_tags.insert(kv.key.clone(), kv.value.clone());
-        }
-        let volume_tags = self.render(volume_tags);
+        let volume_tags = self.merged_tags(&self.cfg.run_volume_tags, &self.cfg.run_volume_tag);
         for (resource, tags) in [(ResourceType::Instance, &run_tags), (ResourceType::Volume, &volume_tags)] {
             if !tags.is_empty() {
                 req = req.tag_specifications(
@@ -621,14 +611,6 @@ impl Run {
             *slot = Some(comm);
         }
         Ok(())
-    }
-}
-
-/// `id: Code: message` of a failed call, for a cleanup's error line.
-pub(crate) fn short_err<E: std::fmt::Debug>(id: &str, e: &E) -> String {
-    match sdk_err(id, e) {
-        RunError::Failed(m) => m,
-        RunError::Cancelled => format!("{id}: cancelled"),
     }
 }
 

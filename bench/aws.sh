@@ -9,28 +9,16 @@
 # Needs ../shared; installs packer, openssh-server and moto[server] when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-here=$PWD
-shared=$here/../shared
 runs=${1:-3}
-command -v packer >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq packer >/dev/null; }
-[ -x /usr/sbin/sshd ] || { apt-get update -qq >/dev/null; apt-get install -y -qq openssh-server >/dev/null; }
 python3 -c "import moto" 2>/dev/null || python3 -m pip install -q "moto[server]" >/dev/null
-profile=${FORGE_PROFILE:-release}
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-forge=${CARGO_TARGET_DIR:-$here/target}/$profile/forge
-export PEER; PEER=$(mktemp -d)
-cp -r "$shared/bench/peer/sshd" "$shared/bench/peer/scenarios" "$PEER/"
-chmod -R u+w "$PEER"
-rm -f "$PEER"/sshd/*.pid
-# The shared copy names its work folder as a shell parameter; make it this one.
-sed -i "s|\${PEER:?set PEER to a work folder}|$PEER|g" "$PEER"/scenarios/aws/aws.pkr.hcl "$PEER"/scenarios/aws/aws.json
-bash "$PEER/sshd/setup.sh" start >/dev/null
+. bench/peer.sh
+peer_setup aws
 log=$PEER/requests.jsonl
 python3 "$PEER/scenarios/aws/moto_logged.py" -p 5056 --log "$log" >"$PEER/moto.log" 2>&1 &
 moto=$!
-[ -n "${KEEP:-}" ] && { echo "PEER=$PEER"; } || trap 'kill $moto 2>/dev/null; bash "$PEER/sshd/setup.sh" stop >/dev/null; rm -rf "$PEER"' EXIT
+trap 'kill $moto 2>/dev/null; bash "$PEER/sshd/setup.sh" stop >/dev/null; rm -rf "$PEER"' EXIT
 for _ in $(seq 100); do python3 -c "import socket;socket.create_connection(('127.0.0.1',5056),0.2)" 2>/dev/null && break; sleep 0.1; done
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true CHECKPOINT_DISABLE=1
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 python3 - <<PY
 import boto3
 for region in ['us-east-1', 'us-west-2']:
@@ -73,7 +61,6 @@ one() {  # tool variant -> prints "seconds calls"
   if [ -n "$fci" ]; then touch "$PEER/stop"; wait "$fci" || true; cp "$PEER/authorized_keys.orig" "$PEER/sshd/authorized_keys"; fi
   echo "$(python3 -c "print(round($t1-$t0, 3))") $(calls_since "$before" "$ua")"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "| variant | tool | median wall (of $runs) | EC2 calls |"
 echo "| --- | --- | --- | --- |"
 for variant in keypair tempkey; do

@@ -7,23 +7,11 @@
 # test build). Needs ../shared; installs packer and openssh-server when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-here=$PWD
 runs=${1:-3}
-command -v packer >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq packer >/dev/null; }
-[ -x /usr/sbin/sshd ] || { apt-get update -qq >/dev/null; apt-get install -y -qq openssh-server >/dev/null; }
-profile=${FORGE_PROFILE:-release}
-if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
-forge=${CARGO_TARGET_DIR:-$here/target}/$profile/forge
-export PEER; PEER=$(mktemp -d)
-cp -r "$here/../shared/bench/peer/sshd" "$here/../shared/bench/peer/scenarios" "$PEER/"
-chmod -R u+w "$PEER"
-rm -f "$PEER"/sshd/*.pid
-# The shared copy names its work folder as a shell parameter; make it this one.
-sed -i "s|\${PEER:?set PEER to a work folder}|$PEER|g" "$PEER"/scenarios/ssh/ssh.pkr.hcl "$PEER"/scenarios/ssh/ssh.json
-bash "$PEER/sshd/setup.sh" start >/dev/null
-trap 'bash "$PEER/sshd/setup.sh" stop >/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$PEER"' EXIT
+. bench/peer.sh
+peer_setup ssh
+trap 'bash "$PEER/sshd/setup.sh" stop >/dev/null; rm -rf "$PEER"' EXIT
 bash "$PEER/scenarios/ssh/prepare-data.sh"
-export CHECKPOINT_DISABLE=1
 # From the template's folder: Packer resolves the download destination against the working
 # directory, forge against the template's folder; there they agree.
 work=$PEER/scenarios/ssh; cd "$work"
@@ -37,7 +25,6 @@ one() {  # tool transfer -> seconds
   t1=$(date +%s.%N)
   python3 -c "print(round($t1-$t0, 3))"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "| transfer | tool | median wall (of $runs) |"
 echo "| --- | --- | --- |"
 for transfer in scp sftp; do

@@ -6,17 +6,21 @@ use crate::fmt::lexer::{Kind, Token, lex};
 
 /// Formats HCL source exactly as `hclwrite.Format` does (the caller checks that it parses).
 pub fn format(src: &str) -> String {
-    let mut tokens = lex(src);
+    format_tokens(src.len(), lex(src))
+}
+
+/// Formats the lexer's tokens of a source of `len` bytes.
+pub(crate) fn format_tokens(len: usize, mut tokens: Vec<Token<'_>>) -> String {
     let mut lines = split_lines(&tokens);
     indent(&mut tokens, &lines);
     spaces(&mut tokens, &lines);
     cells(&mut tokens, &mut lines);
-    let mut out = String::with_capacity(src.len() + src.len() / 8);
+    let mut out = String::with_capacity(len + len / 8);
     for t in &tokens {
         for _ in 0..t.spaces_before {
             out.push(' ');
         }
-        out.push_str(&t.text);
+        out.push_str(t.text);
     }
     out
 }

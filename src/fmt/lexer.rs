@@ -95,27 +95,36 @@ pub enum Kind {
     Nil,
 }
 
-/// A token: kind, text and the spaces before it.
+/// A token: kind, text (borrowed from the source), where it starts, and the spaces before it.
 #[derive(Debug, Clone)]
-pub struct Token {
+pub struct Token<'a> {
     /// The kind.
     pub kind: Kind,
     /// The bytes of the token.
-    pub text: String,
+    pub text: &'a str,
+    /// Byte offset of the token in the source.
+    pub start: usize,
     /// Spaces (in bytes of space and tab characters) before it.
     pub spaces_before: usize,
 }
 
-enum Mode {
+enum Mode<'a> {
     Main,
     Quoted,
-    Heredoc { marker: String, start_of_line: bool },
+    Heredoc { marker: &'a str, start_of_line: bool },
 }
 
 /// Splits HCL source into tokens.
-pub fn lex(src: &str) -> Vec<Token> {
-    let mut lx =
-        Lexer { src, pos: 0, last_end: 0, out: Vec::new(), modes: vec![Mode::Main], braces: 0, ret_braces: Vec::new() };
+pub fn lex(src: &str) -> Vec<Token<'_>> {
+    let mut lx = Lexer {
+        src,
+        pos: 0,
+        last_end: 0,
+        out: Vec::with_capacity(src.len() / 4),
+        modes: vec![Mode::Main],
+        braces: 0,
+        ret_braces: Vec::new(),
+    };
     lx.run();
     lx.out
 }
@@ -124,8 +133,8 @@ struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     last_end: usize,
-    out: Vec<Token>,
-    modes: Vec<Mode>,
+    out: Vec<Token<'a>>,
+    modes: Vec<Mode<'a>>,
     braces: usize,
     ret_braces: Vec<usize>,
 }
@@ -138,8 +147,8 @@ fn is_ident_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
 
-impl Lexer<'_> {
-    fn rest(&self) -> &str {
+impl<'a> Lexer<'a> {
+    fn rest(&self) -> &'a str {
         &self.src[self.pos..]
     }
 
@@ -148,7 +157,8 @@ impl Lexer<'_> {
         let end = (start + len).min(self.src.len());
         self.out.push(Token {
             kind,
-            text: self.src[start..end].to_string(),
+            text: &self.src[start..end],
+            start,
             spaces_before: start.saturating_sub(self.last_end),
         });
         self.pos = end;
@@ -171,7 +181,8 @@ impl Lexer<'_> {
         }
         self.out.push(Token {
             kind: Kind::Eof,
-            text: String::new(),
+            text: "",
+            start: self.src.len(),
             spaces_before: self.src.len().saturating_sub(self.last_end),
         });
     }
@@ -207,7 +218,7 @@ impl Lexer<'_> {
         if rest.starts_with("<<") {
             if let Some(n) = heredoc_header_len(rest) {
                 let header = &rest[2..n];
-                let marker = header.trim_start_matches('-').trim_end_matches(['\n', '\r']).to_string();
+                let marker = header.trim_start_matches('-').trim_end_matches(['\n', '\r']);
                 self.emit(Kind::OHeredoc, n);
                 self.modes.push(Mode::Heredoc { marker, start_of_line: true });
                 return;
@@ -359,7 +370,7 @@ impl Lexer<'_> {
         let src = self.src;
         let rest = &src[self.pos..];
         let (marker, start_of_line) = match self.modes.last() {
-            Some(Mode::Heredoc { marker, start_of_line }) => (marker.clone(), *start_of_line),
+            Some(Mode::Heredoc { marker, start_of_line }) => (*marker, *start_of_line),
             _ => return,
         };
         if let Some((kind, len)) = Self::template_opener(rest) {

@@ -24,14 +24,6 @@ pub fn parse_body(file: FileId, text: &str) -> Result<ir::Body, Diagnostic> {
     Ok(lower.body(&body, Span::new(file, 0..text.len())))
 }
 
-/// Checks that a file parses, without building the IR (the `fmt` gate).
-///
-/// # Errors
-/// The syntax error hcl-edit found.
-pub fn check_syntax(file: FileId, text: &str) -> Result<(), Diagnostic> {
-    hcl_edit::parser::parse_body(text).map(|_| ()).map_err(|e| syntax_error(file, text, &e, 0))
-}
-
 /// Parses one expression (a `console` line).
 ///
 /// # Errors

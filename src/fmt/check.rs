@@ -314,8 +314,10 @@ impl<'t, 's> Parser<'t, 's> {
                 );
             }
             _ => {
-                return self
-                    .fail("Argument or block definition required", "An argument or block definition is required here.");
+                return self.fail(
+                    "Argument or block definition required",
+                    "An argument or block definition is required here.",
+                );
             }
         }
         match self.peek() {
@@ -368,7 +370,11 @@ impl<'t, 's> Parser<'t, 's> {
                     );
                 }
                 _ => {
-                    return self.fail_at(i, "Invalid string literal", "Expected the closing quote mark of this string.");
+                    return self.fail_at(
+                        i,
+                        "Invalid string literal",
+                        "Expected the closing quote mark of this string.",
+                    );
                 }
             }
         }

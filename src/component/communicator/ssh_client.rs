@@ -718,19 +718,92 @@ impl SshComm {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| fail(&e))?;
         }
-        let mut out = std::fs::File::create(&target).map_err(|e| fail(&e))?;
-        let mut buf = vec![0u8; CHUNK];
+        let out = std::fs::File::create(&target).map_err(|e| fail(&e))?;
+        let mut writer = BackgroundWriter::new(out);
         loop {
-            let n = ch.read(&mut buf).map_err(|e| fail(&e))?;
+            let buf = writer.buffer();
+            let n = fill(&mut ch, buf).map_err(|e| fail(&e))?;
             if n == 0 {
                 break;
             }
-            out.write_all(&buf[..n]).map_err(|e| fail(&e))?;
+            writer.send(n).map_err(|e| fail(&e))?;
+            if n < CHUNK {
+                break;
+            }
         }
+        writer.finish().map_err(|e| fail(&e))?;
         let _ = ch.send_eof();
         let _ = ch.wait_eof();
         let _ = ch.wait_close();
         Ok(())
+    }
+}
+
+/// Reads until `buf` is full or the stream ends; the count read.
+fn fill(from: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match from.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// Writes a download to its file on a second thread, so decrypting the next chunk (libssh2's
+/// ChaCha20 is the slowest part of a download) overlaps writing this one. Buffers go round
+/// between the two threads; a write error ends the transfer at the next chunk.
+struct BackgroundWriter {
+    full: Option<std::sync::mpsc::SyncSender<(Vec<u8>, usize)>>,
+    empty: std::sync::mpsc::Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl BackgroundWriter {
+    fn new(mut out: std::fs::File) -> BackgroundWriter {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(3);
+        for _ in 0..2 {
+            let _ = empty_tx.send(vec![0u8; CHUNK]);
+        }
+        let thread = std::thread::spawn(move || {
+            for (buf, n) in full_rx {
+                out.write_all(&buf[..n])?;
+                let _ = empty_tx.send(buf);
+            }
+            out.flush()
+        });
+        BackgroundWriter { full: Some(full_tx), empty: empty_rx, current: vec![0u8; CHUNK], thread: Some(thread) }
+    }
+
+    /// The buffer to read the next chunk into.
+    fn buffer(&mut self) -> &mut [u8] {
+        &mut self.current
+    }
+
+    /// Hands the first `n` bytes of the buffer to the writer and takes a free one back.
+    fn send(&mut self, n: usize) -> std::io::Result<()> {
+        let next = match self.empty.recv() {
+            Ok(buf) => buf,
+            Err(_) => return self.finish(),
+        };
+        let buf = std::mem::replace(&mut self.current, next);
+        match self.full.as_ref().map(|tx| tx.send((buf, n))) {
+            Some(Ok(())) => Ok(()),
+            _ => self.finish(),
+        }
+    }
+
+    /// Waits for every byte to be written; the first write error, if any.
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.full = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(std::io::Error::other("the writer thread panicked")),
+            None => Err(std::io::Error::other("the download was already finished")),
+        }
     }
 }
 
@@ -820,5 +893,45 @@ impl Communicator for Arc<SshComm> {
                 .await
                 .map_err(|e| RunError::failed(e.to_string()))?
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_through(out: std::fs::File, data: &[u8]) -> std::io::Result<()> {
+        let mut writer = BackgroundWriter::new(out);
+        let mut from = data;
+        loop {
+            let n = fill(&mut from, writer.buffer())?;
+            if n == 0 {
+                break;
+            }
+            writer.send(n)?;
+            if n < CHUNK {
+                break;
+            }
+        }
+        writer.finish()
+    }
+
+    #[test]
+    fn the_background_writer_keeps_every_byte_in_order() {
+        let path = std::env::temp_dir().join(format!("forge-writer-{}.bin", std::process::id()));
+        let data: Vec<u8> = (0..(3 * CHUNK + 1234)).map(|i| (i * 7 % 251) as u8).collect();
+        write_through(std::fs::File::create(&path).unwrap(), &data).unwrap();
+        let written = std::fs::read(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(written, data);
+    }
+
+    #[test]
+    fn a_failed_write_fails_the_download() {
+        // /dev/full refuses every write with ENOSPC: the disk-full case, for real.
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let data = vec![1u8; 5 * CHUNK];
+        let e = write_through(full, &data).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(28), "{e}");
     }
 }

@@ -140,9 +140,7 @@ pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &ValidateOptions) -> Sess
     let selected = select_builds(&s.template, &opts.filters, &mut s.diagnostics);
     let env = eval::Env::new(&s.template, &inputs, vfs);
     if opts.evaluate_datasources {
-        if let Err(d) = fetch_data_sources(&env, &s.template) {
-            s.diagnostics.push(d);
-        }
+        s.diagnostics.extend(fetch_data_sources(&env, &s.template));
     }
     exprs::check(&env, &selected);
     s.diagnostics.extend(env.take_diagnostics());
@@ -408,8 +406,8 @@ pub fn prepare_build(vfs: &dyn Vfs, paths: &[String], opts: &BuildOptions) -> (S
     }
     let inputs = inputs(vfs, &mut s, paths, &opts.validate);
     let env = eval::Env::new(&s.template, &inputs, vfs);
-    if let Err(d) = fetch_data_sources(&env, &s.template) {
-        s.diagnostics.push(d);
+    s.diagnostics.extend(fetch_data_sources(&env, &s.template));
+    if s.has_errors() {
         return (s, None);
     }
     let (plan, warnings) = crate::plan::lower(&s.template, &env, &opts.filters);
@@ -422,29 +420,59 @@ pub fn prepare_build(vfs: &dyn Vfs, paths: &[String], opts: &BuildOptions) -> (S
     (s, Some(Prepared { plan, snapshot, plan_text, plan_json }))
 }
 
-/// Fetches the data sources that need the network (`amazon-ami`) and gives their values to
-/// `env`; `validate` never calls this unless asked with `-evaluate-datasources`.
-///
-/// # Errors
-/// The first data source that failed, at its block.
-pub fn fetch_data_sources(env: &eval::Env<'_>, t: &Template) -> Result<(), Diagnostic> {
-    let wanted: Vec<&ir::DataSource> = t.data.iter().filter(|d| d.kind.value == "amazon-ami").collect();
-    if wanted.is_empty() {
-        return Ok(());
+/// Fetches the data sources that need the network (`amazon-ami`, `http`) and gives their
+/// values to `env`; `validate` never calls this unless asked with `-evaluate-datasources`.
+/// Returns the warnings, and the error that stopped it (last) if one did.
+pub fn fetch_data_sources(env: &eval::Env<'_>, t: &Template) -> Vec<Diagnostic> {
+    let mut pending: Vec<&ir::DataSource> =
+        t.data.iter().filter(|d| crate::component::datasource::is_fetched(&d.kind.value)).collect();
+    let Some(first) = pending.first() else { return Vec::new() };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            return vec![Diagnostic::error(
+                Code::CannotRead,
+                first.span,
+                format!("cannot start the network runtime: {e}"),
+            )];
+        }
+    };
+    let mut out = Vec::new();
+    // A data source may use another's output: each pass fetches those whose arguments are all known.
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for d in std::mem::take(&mut pending) {
+            let node = crate::component::node::from_body(env, &eval::Ctx::default(), &d.body);
+            let at = d.kind.span.join(d.name.span);
+            if let Some(what) = node.value.first_deferred() {
+                waiting.push((d, what.to_string()));
+                continue;
+            }
+            match runtime.block_on(crate::component::datasource::fetch(&d.kind.value, &node)) {
+                Ok(fetched) => {
+                    let warn = |w| Diagnostic::warning(Code::DataSourceNotText, at, w);
+                    out.extend(fetched.warnings.into_iter().map(warn));
+                    env.provide_data(&d.kind.value, &d.name.value, fetched.value);
+                }
+                Err(msg) => {
+                    out.push(Diagnostic::error(Code::DataSourceFailed, at, msg));
+                    return out;
+                }
+            }
+        }
+        if waiting.len() == before {
+            let (d, what) = &waiting[0];
+            out.push(Diagnostic::error(
+                Code::DataSourceFailed,
+                d.kind.span.join(d.name.span),
+                format!("this data source needs `{what}`, which has no value before the build runs"),
+            ));
+            return out;
+        }
+        pending = waiting.into_iter().map(|(d, _)| d).collect();
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        Diagnostic::error(Code::CannotRead, wanted[0].span, format!("cannot start the network runtime: {e}"))
-    })?;
-    for d in wanted {
-        let node = crate::component::node::from_body(env, &eval::Ctx::default(), &d.body);
-        let fail = |msg: String| Diagnostic::error(Code::DataSourceFailed, d.kind.span.join(d.name.span), msg);
-        let cfg: crate::component::datasource::amazon_ami::Config =
-            crate::component::decode::decode(&node).map_err(|e| fail(e.message))?;
-        let value =
-            runtime.block_on(crate::component::datasource::amazon_ami::fetch(&cfg)).map_err(|e| fail(e.to_string()))?;
-        env.provide_data(&d.kind.value, &d.name.value, value);
-    }
-    Ok(())
+    out
 }
 
 /// Runs a prepared build on a tokio runtime; Ctrl-C and SIGTERM cancel it (cleanups still run).

@@ -132,7 +132,9 @@ codes! {
     UnsupportedArgument = "F3023", "unsupported-argument",
         "The component has this argument in Packer, but forge does not carry it out yet (spot instances, Session Manager, Vault credentials…). forge refuses it rather than build something other than the template says; the help names a way around it.";
     DataSourceFailed = "F5001", "data-source-failed",
-        "A data source that is evaluated when the build runs (or with `validate -evaluate-datasources`) failed, for example an `amazon-ami` filter that matches no image. The message is the service's answer.";
+        "A data source that is evaluated when the build runs (or with `validate -evaluate-datasources`) failed, for example an `amazon-ami` filter that matches no image, or an `http` URL that answers 404 or cannot be reached. The message is the service's answer.";
+    DataSourceNotText = "F5002", "data-source-not-text",
+        "An `http` data source answered with a Content-Type that is not text (`text/*` or `application/json`, in UTF-8). Its body is kept, as Packer keeps it, but bytes that are not UTF-8 are replaced, so a binary download is better done by a provisioner.";
     UnmatchedFilter = "F4001", "unmatched-filter",
         "An `-only` or `-except` pattern matches no build (and, for `-except`, no post-processor). The help lists the build names; HCL2 names are `[build.]TYPE.NAME` and take globs, legacy JSON names are exact.";
 }

@@ -266,7 +266,16 @@ impl<'t> Env<'t> {
     /// Gives a data source its value, fetched when the build runs (or with
     /// `validate -evaluate-datasources`); later references see it instead of a deferred value.
     pub fn provide_data(&self, ty: &str, name: &str, value: Value) {
-        self.data.borrow_mut().entry(ty.to_string()).or_default().insert(name.to_string(), value);
+        // What was evaluated before this value was known holds a deferred value: let locals and
+        // data sources be evaluated again (evaluation has no effects, so this only costs time).
+        self.local_state.borrow_mut().retain(|name, s| {
+            !(self.locals.contains_key(name) && matches!(s, LocalState::Done(Some(v)) if v.is_deferred()))
+        });
+        let mut data = self.data.borrow_mut();
+        for by_name in data.values_mut() {
+            by_name.retain(|_, v| !v.is_deferred());
+        }
+        data.entry(ty.to_string()).or_default().insert(name.to_string(), value);
     }
 
     /// A data source, evaluated on first use (locals and data sources form one dependency

@@ -99,6 +99,16 @@ impl Value {
         }
     }
 
+    /// What the first deferred part of the value waits for (`data.http.ip.body`).
+    pub fn first_deferred(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Deferred(d) => Some(&d.what),
+            Kind::List(items) => items.iter().find_map(Value::first_deferred),
+            Kind::Map(items) => items.values().find_map(Value::first_deferred),
+            _ => None,
+        }
+    }
+
     /// Whether the value or anything inside it is sensitive.
     pub fn is_sensitive(&self) -> bool {
         self.sensitive

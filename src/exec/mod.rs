@@ -190,7 +190,14 @@ impl Job {
         let n = node::from_body(&env, &ctx, &step.body);
         let errors: Vec<String> =
             env.take_diagnostics().into_iter().filter(|d| d.is_error()).map(|d| d.message).collect();
-        if errors.is_empty() { Ok(n) } else { Err(RunError::failed(errors.join("; "))) }
+        if !errors.is_empty() {
+            return Err(RunError::failed(errors.join("; ")));
+        }
+        // Decoding would read a value still unknown as empty: say so instead.
+        match n.value.first_deferred() {
+            Some(what) => Err(RunError::failed(format!("`{what}` has no value when this step runs"))),
+            None => Ok(n),
+        }
     }
 
     async fn run(self) -> BuildResult {
@@ -318,47 +325,64 @@ impl Job {
     }
 
     /// The run-time `build.*` values provisioners and post-processors may use, known once the
-    /// builder ran: `ID`, `PackerRunUUID`, `ConnType`, and the connection's `Host`, `Port`,
-    /// `User` and (sensitive) `Password`.
+    /// builder ran: `ID`, `PackerRunUUID`, `ConnType`, the connection's values, and what the
+    /// builder learnt (`SourceAMI`, an instance's `Host`), which wins over the configuration.
     fn with_generated(&self, mut ctx: Ctx, source_ctx: &Ctx, artifact: &Artifact) -> Ctx {
         use crate::eval::value::Value;
         let node = self.node(source_ctx, &self.bp.builder).ok();
         let get = |key: &str| node.as_ref().and_then(|n| n.get(key)).and_then(|v| v.value.to_string_lossless());
         let comm = get("communicator")
             .unwrap_or_else(|| if self.bp.builder_type == "file" { "none".into() } else { "ssh".into() });
-        if let Some(b) = ctx.build.as_mut() {
-            let g = &mut b.generated;
-            g.insert("ID".into(), Value::string(artifact.id.clone()));
-            g.insert("PackerRunUUID".into(), Value::string(self.run_uuid.clone()));
-            g.insert("ConnType".into(), Value::string(comm.clone()));
-            if let Ok(learnt) = self.generated.lock() {
-                for (k, v) in learnt.iter() {
-                    g.insert(k.clone(), Value::string(v.clone()));
-                }
+        let Some(b) = ctx.build.as_mut() else { return ctx };
+        let g = &mut b.generated;
+        g.insert("ID".into(), Value::string(artifact.id.clone()));
+        g.insert("PackerRunUUID".into(), Value::string(self.run_uuid.clone()));
+        g.insert("ConnType".into(), Value::string(comm.clone()));
+        let mut known = self.connection_values(comm == "ssh", &get);
+        if let Ok(learnt) = self.generated.lock() {
+            known.extend(learnt.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        for (key, value) in known {
+            let secret = matches!(key.as_str(), "Password" | "SSHPrivateKey" | "WinRMPassword");
+            if secret && !value.is_empty() {
+                self.printer.add_secrets(value.lines().map(str::to_string));
             }
-            if comm == "ssh" {
-                g.insert("Host".into(), Value::string(get("ssh_host").unwrap_or_default()));
-                g.insert("Port".into(), Value::string(get("ssh_port").unwrap_or_else(|| "22".into())));
-                g.insert("User".into(), Value::string(get("ssh_username").unwrap_or_default()));
-                if let Some(p) = get("ssh_password") {
-                    self.printer.add_secrets([p]);
-                }
-                g.insert("Password".into(), Value::string(get("ssh_password").unwrap_or_default()).mark(true));
-                if let Some(key) = get("ssh_private_key_file") {
-                    let path = if std::path::Path::new(&key).is_absolute() {
-                        key.clone()
-                    } else {
-                        format!("{}/{key}", self.snapshot.path_root)
-                    };
-                    let private = std::fs::read_to_string(&path).unwrap_or_default();
-                    let public = std::fs::read_to_string(format!("{path}.pub")).unwrap_or_default();
-                    self.printer.add_secrets(private.lines().map(str::to_string));
-                    g.insert("SSHPrivateKey".into(), Value::string(private).mark(true));
-                    g.insert("SSHPublicKey".into(), Value::string(public.trim_end().to_string()));
-                }
-            }
+            g.insert(key, Value::string(value).mark(secret));
         }
         ctx
+    }
+
+    /// `Host`, `Port`, `User`, `Password`, `SSHPublicKey` and `SSHPrivateKey` from the SSH
+    /// settings; empty without SSH (Packer's communicator-less builds render them as
+    /// placeholders a shell cannot parse).
+    fn connection_values(
+        &self,
+        ssh: bool,
+        get: &dyn Fn(&str) -> Option<String>,
+    ) -> std::collections::BTreeMap<String, String> {
+        let mut v: std::collections::BTreeMap<String, String> =
+            ["Host", "Port", "User", "Password", "SSHPublicKey", "SSHPrivateKey", "WinRMPassword"]
+                .into_iter()
+                .map(|k| (k.to_string(), String::new()))
+                .collect();
+        if !ssh {
+            return v;
+        }
+        v.insert("Host".into(), get("ssh_host").unwrap_or_default());
+        v.insert("Port".into(), get("ssh_port").unwrap_or_else(|| "22".into()));
+        v.insert("User".into(), get("ssh_username").unwrap_or_default());
+        v.insert("Password".into(), get("ssh_password").unwrap_or_default());
+        if let Some(key) = get("ssh_private_key_file") {
+            let path = if std::path::Path::new(&key).is_absolute() {
+                key.clone()
+            } else {
+                format!("{}/{key}", self.snapshot.path_root)
+            };
+            v.insert("SSHPrivateKey".into(), std::fs::read_to_string(&path).unwrap_or_default());
+            let public = std::fs::read_to_string(format!("{path}.pub")).unwrap_or_default();
+            v.insert("SSHPublicKey".into(), public.trim_end().to_string());
+        }
+        v
     }
 
     async fn run_cleanup_provisioner(&self, cx: &RunCx, ctx: &Ctx) {

@@ -598,6 +598,12 @@ impl Run {
             // The instance's key arrives with cloud-init, maybe after sshd answers (Packer's 10).
             opts.handshake_attempts = 10;
         }
+        if let Ok(mut g) = self.cx.generated.lock() {
+            g.insert("Host".into(), host.to_string());
+            if let Some(material) = key.as_ref().and_then(|k| std::fs::read_to_string(k).ok()) {
+                g.insert("SSHPrivateKey".into(), material);
+            }
+        }
         self.say(&format!("Using SSH communicator to connect: {host}"));
         self.say("Waiting for SSH to become available...");
         let cancel = self.cx.cancel.clone();

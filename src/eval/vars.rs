@@ -335,8 +335,33 @@ fn assign_from_file(
     }
 }
 
+/// Packer's rule for `error_message`: a sentence, so that it reads well inside the larger
+/// message it is shown in. Checked on a literal message only, as Packer decodes it without
+/// variables.
+fn check_error_message(env: &Env<'_>, message: &crate::ir::Expr) {
+    let crate::ir::ExprKind::String(text) = &message.kind else { return };
+    let text = text.trim();
+    let problem = match (text.chars().next(), text.chars().last()) {
+        (None, _) | (_, None) => "an empty `error_message` is not a useful message",
+        (Some(first), _) if first.is_alphabetic() && !first.is_uppercase() => {
+            "`error_message` must be a sentence starting with an uppercase letter"
+        }
+        (_, Some(last)) if !matches!(last, '.' | '?' | '!') => {
+            "`error_message` must be a sentence ending with a period or question mark"
+        }
+        _ => return,
+    };
+    env.report(
+        Diagnostic::error(Code::InvalidValidation, message.span, problem)
+            .with_help("write a full sentence, for example `error_message = \"The name must start with ubuntu-.\"` (Packer requires it too)"),
+    );
+}
+
 fn validations(env: &Env<'_>, d: &Decl<'_>) {
     let name = &d.var.name.value;
+    for v in &d.var.validations {
+        check_error_message(env, &v.error_message);
+    }
     let Some(value) = env.vars.get(name).cloned() else { return };
     for v in &d.var.validations {
         if let Some(bad) = foreign_reference(&v.condition, name) {

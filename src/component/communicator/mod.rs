@@ -3,5 +3,6 @@
 
 pub mod none;
 mod scp;
+mod socks;
 pub mod ssh;
 pub mod ssh_client;

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::component::communicator::scp;
+use crate::component::communicator::socks;
 use crate::component::communicator::ssh;
 use crate::component::prepare::parse_duration;
 use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
@@ -54,6 +55,8 @@ pub struct ConnectOptions {
     pub pause_before_connecting: Duration,
     /// A bastion host the connection goes through.
     pub bastion: Option<Box<ConnectOptions>>,
+    /// A SOCKS5 proxy the connection goes through (never with a bastion).
+    pub proxy: Option<socks::Proxy>,
     /// How many times a server that answers but fails the handshake or refuses the
     /// credentials is tried before giving up (`ssh_handshake_attempts`). A server that is not
     /// up yet is retried until `timeout` whatever this says.
@@ -66,12 +69,6 @@ impl ConnectOptions {
     /// # Errors
     /// No host, user or authentication method.
     pub fn from_config(c: &ssh::Config, base_dir: &Path) -> Result<ConnectOptions, RunError> {
-        // Said plainly rather than ignored: this setting would change how forge connects.
-        if c.ssh_proxy_host.as_deref().is_some_and(|h| !h.is_empty()) {
-            return Err(RunError::failed(
-                "`ssh_proxy_host` (a SOCKS proxy) is not supported by forge's SSH communicator yet; use `ssh_bastion_host`",
-            ));
-        }
         let nonempty = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
         let host = nonempty(&c.ssh_host).ok_or_else(|| RunError::failed("no `ssh_host` to connect to"))?;
         let username = nonempty(&c.ssh_username).ok_or_else(|| RunError::failed("no `ssh_username`"))?;
@@ -111,6 +108,12 @@ impl ConnectOptions {
             pty: c.ssh_pty.unwrap_or(false),
             pause_before_connecting: c.pause_before_connecting.as_deref().and_then(parse_duration).unwrap_or_default(),
             bastion: bastion(c, base_dir, timeout)?,
+            proxy: nonempty(&c.ssh_proxy_host).map(|host| socks::Proxy {
+                host,
+                port: c.ssh_proxy_port.unwrap_or(1080),
+                credentials: nonempty(&c.ssh_proxy_username)
+                    .map(|user| (user, c.ssh_proxy_password.clone().unwrap_or_default())),
+            }),
             // A machine that is already there (the null builder) either takes the credentials
             // or not: by default a refusal is final at once. Cloud builders, whose keys arrive
             // with cloud-init, raise this to Packer's 10.
@@ -148,6 +151,7 @@ fn bastion(c: &ssh::Config, base_dir: &Path, timeout: Duration) -> Result<Option
         pty: false,
         pause_before_connecting: Duration::ZERO,
         bastion: None,
+        proxy: None,
         handshake_attempts: 1,
     })))
 }
@@ -298,9 +302,10 @@ fn connect_session(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<
 
 fn try_connect(opts: &ConnectOptions) -> Result<ssh2::Session, (bool, String)> {
     let addr = format!("{}:{}", opts.host, opts.port);
-    let tcp = match &opts.bastion {
-        Some(b) => through_bastion(b, &opts.host, opts.port)?,
-        None => TcpStream::connect(&addr).map_err(|e| (false, format!("cannot reach {addr}: {e}")))?,
+    let tcp = match (&opts.bastion, &opts.proxy) {
+        (Some(b), _) => through_bastion(b, &opts.host, opts.port)?,
+        (None, Some(p)) => socks::connect(p, &opts.host, opts.port)?,
+        (None, None) => TcpStream::connect(&addr).map_err(|e| (false, format!("cannot reach {addr}: {e}")))?,
     };
     let mut session = ssh2::Session::new().map_err(|e| (false, e.to_string()))?;
     session.set_tcp_stream(tcp);

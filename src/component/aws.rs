@@ -40,8 +40,10 @@ pub struct Access {
     /// shared files, SSO, instance metadata).
     pub access_key: Option<String>,
     /// AWS secret key.
+    #[schemars(extend("writeOnly" = true))]
     pub secret_key: Option<String>,
     /// A session token.
+    #[schemars(extend("writeOnly" = true))]
     pub token: Option<String>,
     /// A profile of the shared config files.
     pub profile: Option<String>,

@@ -184,6 +184,19 @@ pub fn lookup(kind: ComponentKind, name: &str) -> Option<&'static ComponentDef> 
     REGISTRY.iter().find(|c| c.kind == kind && c.name == name)
 }
 
+/// The arguments of a component that hold secrets (passwords, keys, tokens): declared
+/// `writeOnly` in its schema, and shown masked wherever its configuration is printed.
+pub fn secret_arguments(kind: ComponentKind, name: &str) -> Vec<String> {
+    let Some(def) = lookup(kind, name) else { return Vec::new() };
+    let schema = (def.schema)();
+    let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else { return Vec::new() };
+    properties
+        .iter()
+        .filter(|(_, p)| p.get("writeOnly").and_then(serde_json::Value::as_bool) == Some(true))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 /// Component types that Packer provides through plugins and forge does not build in.
 pub const PLUGIN_TYPES: &[(ComponentKind, &str)] = &[
     (ComponentKind::Builder, "amazon-chroot"),

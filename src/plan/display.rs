@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::{Value as Json, json};
 
 use crate::component::node;
+use crate::component::registry::{self, ComponentKind};
 use crate::eval::value::{Value, to_hcl};
 use crate::eval::{Ctx, Env};
 use crate::plan::{Plan, Step};
@@ -30,10 +31,19 @@ fn shown_json(v: &Value) -> Json {
     v.to_json()
 }
 
-fn values(env: &Env<'_>, ctx: &Ctx, step: &Step) -> Vec<(String, Value)> {
+/// A step's evaluated arguments; those its component declares secret are marked sensitive,
+/// so a password written literally is masked like a sensitive variable.
+fn values(env: &Env<'_>, ctx: &Ctx, kind: ComponentKind, step: &Step) -> Vec<(String, Value)> {
     let n = node::from_body(env, ctx, &step.body);
     let _ = env.take_diagnostics();
-    n.entries.into_iter().map(|(k, _, v)| (k, v.value)).collect()
+    let secret = registry::secret_arguments(kind, &step.kind);
+    n.entries
+        .into_iter()
+        .map(|(k, _, v)| {
+            let is_secret = secret.contains(&k);
+            (k, v.value.mark(is_secret))
+        })
+        .collect()
 }
 
 /// The plan as text.
@@ -42,7 +52,7 @@ pub fn text(plan: &Plan, env: &Env<'_>) -> String {
     for b in &plan.builds {
         let _ = writeln!(out, "build {:?} (builder {})", b.name, b.builder_type);
         let source_ctx = Ctx { source: Some((b.builder_type.clone(), b.source_name.clone())), ..Ctx::default() };
-        for (k, v) in values(env, &source_ctx, &b.builder) {
+        for (k, v) in values(env, &source_ctx, ComponentKind::Builder, &b.builder) {
             let _ = writeln!(out, "    {k} = {}", shown(&v));
         }
         let ctx = b.ctx();
@@ -58,7 +68,7 @@ pub fn text(plan: &Plan, env: &Env<'_>) -> String {
                 let _ = write!(meta, " max_retries={}", p.max_retries);
             }
             let _ = writeln!(out, "  {}. provisioner {}{meta}", i + 1, p.step.kind);
-            for (k, v) in values(env, &ctx, &p.step) {
+            for (k, v) in values(env, &ctx, ComponentKind::Provisioner, &p.step) {
                 let _ = writeln!(out, "      {k} = {}", shown(&v));
             }
         }
@@ -69,7 +79,7 @@ pub fn text(plan: &Plan, env: &Env<'_>) -> String {
             let names: Vec<&str> = chain.iter().map(|pp| pp.step.kind.as_str()).collect();
             let _ = writeln!(out, "  post-processor chain {}: {}", i + 1, names.join(" -> "));
             for pp in chain {
-                for (k, v) in values(env, &ctx, &pp.step) {
+                for (k, v) in values(env, &ctx, ComponentKind::PostProcessor, &pp.step) {
                     let _ = writeln!(out, "      {}.{k} = {}", pp.step.kind, shown(&v));
                 }
             }
@@ -84,8 +94,8 @@ pub fn text(plan: &Plan, env: &Env<'_>) -> String {
 
 /// The plan as a JSON document.
 pub fn json(plan: &Plan, env: &Env<'_>) -> Json {
-    let obj = |env: &Env<'_>, ctx: &Ctx, step: &Step| -> Json {
-        Json::Object(values(env, ctx, step).into_iter().map(|(k, v)| (k, shown_json(&v))).collect())
+    let obj = |env: &Env<'_>, ctx: &Ctx, kind: ComponentKind, step: &Step| -> Json {
+        Json::Object(values(env, ctx, kind, step).into_iter().map(|(k, v)| (k, shown_json(&v))).collect())
     };
     let builds: Vec<Json> = plan
         .builds
@@ -95,21 +105,21 @@ pub fn json(plan: &Plan, env: &Env<'_>) -> Json {
             let source_ctx = Ctx { source: Some((b.builder_type.clone(), b.source_name.clone())), ..Ctx::default() };
             json!({
                 "name": b.name,
-                "builder": { "type": b.builder_type, "config": obj(env, &source_ctx, &b.builder) },
+                "builder": { "type": b.builder_type, "config": obj(env, &source_ctx, ComponentKind::Builder, &b.builder) },
                 "provisioners": b.provisioners.iter().map(|p| json!({
                     "type": p.step.kind,
                     "name": p.name,
                     "pause_before_seconds": p.pause_before.map(|d| d.as_secs_f64()),
                     "timeout_seconds": p.timeout.map(|d| d.as_secs_f64()),
                     "max_retries": p.max_retries,
-                    "config": obj(env, &ctx, &p.step),
+                    "config": obj(env, &ctx, ComponentKind::Provisioner, &p.step),
                 })).collect::<Vec<_>>(),
-                "error_cleanup_provisioner": b.error_cleanup.as_ref().map(|p| json!({ "type": p.step.kind, "config": obj(env, &ctx, &p.step) })),
+                "error_cleanup_provisioner": b.error_cleanup.as_ref().map(|p| json!({ "type": p.step.kind, "config": obj(env, &ctx, ComponentKind::Provisioner, &p.step) })),
                 "post_processor_chains": b.chains.iter().map(|c| c.iter().map(|pp| json!({
                     "type": pp.step.kind,
                     "name": pp.name,
                     "keep_input_artifact": pp.keep_input_artifact,
-                    "config": obj(env, &ctx, &pp.step),
+                    "config": obj(env, &ctx, ComponentKind::PostProcessor, &pp.step),
                 })).collect::<Vec<_>>()).collect::<Vec<_>>(),
             })
         })

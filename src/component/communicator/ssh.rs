@@ -21,6 +21,7 @@ pub struct Config {
     /// The user to log in as.
     pub ssh_username: Option<String>,
     /// A password to log in with.
+    #[schemars(extend("writeOnly" = true))]
     pub ssh_password: Option<String>,
     /// A private key file (OpenSSH or PEM; `~` is expanded).
     pub ssh_private_key_file: Option<String>,
@@ -69,6 +70,7 @@ pub struct Config {
     /// The bastion user.
     pub ssh_bastion_username: Option<String>,
     /// The bastion password.
+    #[schemars(extend("writeOnly" = true))]
     pub ssh_bastion_password: Option<String>,
     /// The bastion private key file (defaults to `ssh_private_key_file`).
     pub ssh_bastion_private_key_file: Option<String>,
@@ -88,6 +90,7 @@ pub struct Config {
     /// The proxy user.
     pub ssh_proxy_username: Option<String>,
     /// The proxy password.
+    #[schemars(extend("writeOnly" = true))]
     pub ssh_proxy_password: Option<String>,
     /// Allowed ciphers.
     pub ssh_ciphers: Option<Vec<String>>,
@@ -107,6 +110,7 @@ pub struct Config {
     /// WinRM user (accepted; forge has no WinRM communicator).
     pub winrm_username: Option<String>,
     /// WinRM password.
+    #[schemars(extend("writeOnly" = true))]
     pub winrm_password: Option<String>,
 }
 

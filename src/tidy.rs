@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 /// Layer of each top-level module; a module may import only from lower layers.
 const LAYERS: &[(&str, u8)] = &[
     ("source", 0),
+    ("gocompat", 0),
+    ("secrets", 0),
     ("diag", 1),
     ("ir", 2),
     ("syntax", 3),
@@ -15,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("validate", 6),
     ("plan", 6),
     ("exec", 7),
+    ("pipeline", 7),
     ("driver", 8),
     ("cli", 9),
 ];
@@ -95,4 +98,61 @@ fn every_module_has_a_layer() {
         }
         assert!(layer(&module).is_some(), "module `{module}` has no layer in tidy.rs and ARCHITECTURE.md");
     }
+}
+
+/// Lines of `src/` files outside the `allowed` top-level modules that contain any of `needles`.
+fn uses_outside(allowed: &[&str], needles: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut found = Vec::new();
+    for file in &files {
+        let module = module_of(file).unwrap_or_default();
+        if allowed.contains(&module.as_str()) || module == "tidy" {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (n, line) in text.lines().enumerate() {
+            if needles.iter().any(|needle| line.contains(needle)) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn only_the_cli_touches_the_terminal() {
+    // The engine draws progress bars only when the CLI says standard error is a terminal, and
+    // reads answers through the line reader the CLI hands it.
+    let needles = [
+        "is_terminal",
+        "IsTerminal",
+        "stdin()",
+        "io::stdout()",
+        "io::stderr()",
+        "println!",
+        "eprintln!",
+        "print!(",
+        "eprint!(",
+    ];
+    let found = uses_outside(&["cli", "main"], &needles);
+    assert!(found.is_empty(), "terminal use outside `cli`:\n{}", found.join("\n"));
+}
+
+#[test]
+fn evaluation_gets_the_environment_as_data() {
+    let mut files = Vec::new();
+    rust_files(&src().join("eval"), &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("std::env::var") || l.contains("env::var_os") || l.contains("env::vars()"))
+                .map(|(n, l)| format!("{}:{}: {}", f.display(), n + 1, l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(found.is_empty(), "`eval` reads the process environment (use `Inputs::env`):\n{}", found.join("\n"));
 }

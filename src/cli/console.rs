@@ -4,36 +4,31 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::diag::render;
-use crate::driver::{self, Session};
 use crate::eval::value::{Value, to_hcl};
 use crate::eval::{Ctx, Env};
+use crate::pipeline;
 use crate::source::RealFs;
 
 /// Runs the console; returns the exit code (1 when any line failed).
 pub fn run(
     template: Option<&str>,
-    opts: &driver::ValidateOptions,
+    opts: &pipeline::Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<u8> {
     let paths: Vec<String> = template.map(str::to_string).into_iter().collect();
-    let mut s = if paths.is_empty() {
-        Session::default()
-    } else {
-        driver::validate(&RealFs, &paths, &driver::ValidateOptions { syntax_only: true, ..opts.clone() })
-    };
-    if s.has_errors() {
-        write!(err, "{}", render::human_all(&s.db, &s.diagnostics, render::Style::default()))?;
+    let a = pipeline::Workspace::new().load(&RealFs, &paths, opts);
+    if a.has_errors() {
+        write!(err, "{}", render::human_all(&a.db, &a.diagnostics, render::Style::default()))?;
         return Ok(1);
     }
-    let inputs = driver::inputs(&RealFs, &mut s, &paths, opts);
-    // The template is cloned so that console lines can be added to the source database while
-    // the environment borrows the template.
-    let template = s.template.clone();
-    let env = Env::new(&template, &inputs, &RealFs);
+    // Console lines are added to a copy of the source database while the environment borrows
+    // the template.
+    let mut db = a.db.clone();
+    let env = Env::new(&a.template, &a.inputs, &RealFs);
     env.eval_all_locals();
     let setup = env.take_diagnostics();
-    write!(err, "{}", render::human_all(&s.db, &setup, render::Style::default()))?;
+    write!(err, "{}", render::human_all(&db, &setup, render::Style::default()))?;
     let mut failed = false;
     let mut each = |line: &str, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<bool> {
         let line = line.trim();
@@ -55,7 +50,7 @@ pub fn run(
                 }
             }
             _ => {
-                let file = s.db.add("<console-input>", line);
+                let file = db.add("<console-input>", line);
                 let result = crate::syntax::hcl::parse_expression(file, line).map_err(|d| vec![d]).and_then(|e| {
                     crate::eval::eval(&env, &Ctx::default(), &e).map_err(|e| match e {
                         crate::eval::EvalError::Diag(d) => vec![*d],
@@ -66,7 +61,7 @@ pub fn run(
                     Ok(v) => writeln!(out, "{}", shown(&v))?,
                     Err(diags) => {
                         failed = true;
-                        write!(err, "{}", render::human_all(&s.db, &diags, render::Style::default()))?;
+                        write!(err, "{}", render::human_all(&db, &diags, render::Style::default()))?;
                     }
                 }
             }

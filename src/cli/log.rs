@@ -1,23 +1,9 @@
 //! The debug log: `PACKER_LOG=1` (as Packer) or `FORGE_LOG=error|warn|info|debug|trace` turn it
-//! on; it goes to stderr, or to `PACKER_LOG_PATH`. Sensitive values are masked like every other
-//! output.
+//! on; it goes to stderr, or to `PACKER_LOG_PATH`. Sensitive values are masked through the
+//! process's one masker (`crate::secrets::process`), the one build output uses, so a secret
+//! learnt at run time is hidden here too.
 
 use std::io::Write;
-use std::sync::{Mutex, OnceLock};
-
-fn secrets() -> &'static Mutex<Vec<String>> {
-    static SECRETS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    SECRETS.get_or_init(|| Mutex::new(Vec::new()))
-}
-
-/// Registers values to mask in the log from now on.
-pub fn mask(values: &[String]) {
-    if let Ok(mut s) = secrets().lock() {
-        s.extend(values.iter().cloned());
-        s.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        s.dedup();
-    }
-}
 
 /// A log writer that masks secrets in each write.
 struct Masking {
@@ -26,12 +12,7 @@ struct Masking {
 
 impl Write for Masking {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut text = String::from_utf8_lossy(buf).into_owned();
-        if let Ok(s) = secrets().lock() {
-            for secret in s.iter() {
-                text = text.replace(secret.as_str(), "<sensitive>");
-            }
-        }
+        let text = crate::secrets::process().mask(&String::from_utf8_lossy(buf));
         match &mut self.target {
             Some(f) => f.write_all(text.as_bytes())?,
             None => std::io::stderr().write_all(text.as_bytes())?,

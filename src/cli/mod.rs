@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::diag::{self, render};
-use crate::driver::{self, Session};
+use crate::driver;
+use crate::pipeline::{self, Analysis};
 use crate::source::RealFs;
 
 pub use args::{Cli, Command};
@@ -53,7 +54,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
         Command::Fmt(a) => fmt::run(&a, ctx.color, out, err),
         Command::Build(a) => build(&a, &ctx, color_flag, out, err),
         Command::Console(a) => {
-            let opts = driver::ValidateOptions {
+            let opts = pipeline::Options {
                 syntax_only: false,
                 vars: a.vars.vars.clone(),
                 var_files: a.vars.var_files.clone(),
@@ -94,7 +95,7 @@ fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-fn print_diagnostics(s: &Session, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+fn print_diagnostics(s: &Analysis, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
     if ctx.machine_readable {
         for d in &s.diagnostics {
             let text = render::human(&s.db, d, render::Style { color: false, width: 80 });
@@ -111,7 +112,7 @@ fn print_diagnostics(s: &Session, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn 
 }
 
 fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let opts = driver::ValidateOptions {
+    let opts = pipeline::Options {
         syntax_only: a.syntax_only,
         vars: a.vars.vars.clone(),
         var_files: a.vars.var_files.clone(),
@@ -143,19 +144,15 @@ fn validate(a: &args::Validate, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Wr
 
 fn inspect(a: &args::Inspect, ctx: &Ctx, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
     let paths = std::slice::from_ref(&a.template);
-    let opts = driver::ValidateOptions {
-        syntax_only: true,
-        vars: a.vars.vars.clone(),
-        var_files: a.vars.var_files.clone(),
-        ..Default::default()
-    };
-    let mut s = driver::validate(&RealFs, paths, &opts);
+    let opts =
+        pipeline::Options { vars: a.vars.vars.clone(), var_files: a.vars.var_files.clone(), ..Default::default() };
+    // Inspect shows the template as written: variables are read, nothing is checked.
+    let s = pipeline::Workspace::new().load(&RealFs, paths, &opts);
     if s.has_errors() {
         print_diagnostics(&s, ctx, out, err)?;
         return Ok(1);
     }
-    let inputs = driver::inputs(&RealFs, &mut s, paths, &opts);
-    let env = crate::eval::Env::new(&s.template, &inputs, &RealFs);
+    let env = crate::eval::Env::new(&s.template, &s.inputs, &RealFs);
     let sections = driver::inspect(&s, &env);
     if ctx.machine_readable {
         for record in driver::inspect_records(&s) {
@@ -235,7 +232,7 @@ fn build(
         }
     };
     let opts = driver::BuildOptions {
-        validate: driver::ValidateOptions {
+        validate: pipeline::Options {
             syntax_only: false,
             vars: a.vars.vars.clone(),
             var_files: a.vars.var_files.clone(),
@@ -274,9 +271,21 @@ fn build(
         timestamps: a.timestamp_ui,
         machine: ctx.machine_readable,
     };
-    let secrets = prepared.snapshot.secrets();
-    log::mask(&secrets);
-    let printer = std::sync::Arc::new(ui::Printer::new(Box::new(std::io::stdout()), style, secrets));
+    // One masker for the build's output and the debug log: secrets learnt while the build runs
+    // are hidden in both.
+    let masker = crate::secrets::process();
+    masker.add(prepared.snapshot.secrets());
+    let terminal = ui::Terminal {
+        read_line: std::io::stdin().is_terminal().then(|| {
+            std::sync::Arc::new(|| {
+                let mut line = String::new();
+                let _ = std::io::stdin().read_line(&mut line);
+                line
+            }) as std::sync::Arc<dyn Fn() -> String + Send + Sync>
+        }),
+        bars: std::io::stderr().is_terminal(),
+    };
+    let printer = std::sync::Arc::new(ui::Printer::new(Box::new(std::io::stdout()), style, masker, terminal));
     let outcome = driver::run_build(prepared, &opts, printer.clone());
     summary(&printer, &outcome);
     Ok(u8::from(!outcome.success()))

@@ -17,6 +17,7 @@ pub mod post_processor;
 pub mod prepare;
 pub mod provisioner;
 pub mod registry;
+pub mod retry;
 pub mod runtime;
 pub mod schema;
 pub mod weak;

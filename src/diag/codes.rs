@@ -1,7 +1,8 @@
 //! Every diagnostic code, declared once: its number, its kebab-case name and its explanation.
 //!
 //! `forge explain CODE` prints the explanation; a test checks that codes and names are unique.
-//! Numbering by phase: `F1xxx` syntax, `F2xxx` evaluation, `F3xxx` validation.
+//! Numbering by phase: `F1xxx` syntax, `F2xxx` evaluation, `F3xxx` validation, `F4xxx`
+//! planning (build selection), `F5xxx` data sources fetched when the build runs.
 
 macro_rules! codes {
     ($( $variant:ident = $id:literal, $name:literal, $doc:literal; )*) => {

@@ -354,6 +354,7 @@ impl<'t> Env<'t> {
                 .as_ref()
                 .map(|b| (b.full_name.as_str(), b.builder_type.as_str()))
                 .or_else(|| ctx.source.as_ref().map(|(t, n)| (n.as_str(), t.as_str()))),
+            home: self.env.get("HOME").map(String::as_str),
         }
     }
 

@@ -290,8 +290,7 @@ impl Job {
             OnError::Abort => Decision::Abort,
             OnError::RunCleanupProvisioner => Decision::RunCleanupProvisioner,
             OnError::Ask => {
-                let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin()) && !self.printer.style().machine;
-                if !interactive {
+                if !self.printer.interactive() {
                     cx.ui.error("-on-error=ask needs a terminal to ask on; cleaning up");
                     return Decision::Cleanup;
                 }
@@ -345,7 +344,9 @@ impl Job {
         for (key, value) in known {
             let secret = matches!(key.as_str(), "Password" | "SSHPrivateKey" | "WinRMPassword");
             if secret && !value.is_empty() {
-                self.printer.add_secrets(value.lines().map(str::to_string));
+                // Every line of a private key is a secret; very short lines (a key's padding)
+                // would mask innocent text everywhere.
+                self.printer.add_secrets(value.lines().filter(|l| l.trim().len() >= 4).map(str::to_string));
             }
             g.insert(key, Value::string(value).mark(secret));
         }

@@ -2,11 +2,12 @@
 //! `    name: …` for command output, `-timestamp-ui`, `-machine-readable` records, and every
 //! sensitive value masked on every path.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::component::runtime::{BoxFuture, Ui};
+use crate::secrets::Masker;
 
 /// Packer's build colours, in the order builds get them: green, cyan, magenta, yellow, blue.
 const COLORS: [u8; 5] = [32, 36, 35, 33, 34];
@@ -27,7 +28,17 @@ pub struct Style {
 pub struct Printer {
     out: Mutex<Box<dyn Write + Send>>,
     style: Style,
-    secrets: Mutex<Vec<String>>,
+    masker: Arc<Masker>,
+    terminal: Terminal,
+}
+
+/// What the user's terminal allows, as the CLI found it (only the CLI looks at the terminal).
+#[derive(Clone, Default)]
+pub struct Terminal {
+    /// Reads one line the user types; `None` when standard input is not a terminal.
+    pub read_line: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+    /// Whether progress bars may be drawn on standard error (it is a terminal).
+    pub bars: bool,
 }
 
 /// The kind of a UI line.
@@ -42,9 +53,10 @@ pub enum Kind {
 }
 
 impl Printer {
-    /// A printer writing to `out`, masking `secrets`.
-    pub fn new(out: Box<dyn Write + Send>, style: Style, secrets: Vec<String>) -> Printer {
-        Printer { out: Mutex::new(out), style, secrets: Mutex::new(secrets) }
+    /// A printer writing to `out`, masking what `masker` holds (it may grow while the build
+    /// runs; the debug log shares it).
+    pub fn new(out: Box<dyn Write + Send>, style: Style, masker: Arc<Masker>, terminal: Terminal) -> Printer {
+        Printer { out: Mutex::new(out), style, masker, terminal }
     }
 
     /// The style.
@@ -52,24 +64,32 @@ impl Printer {
         self.style
     }
 
-    /// Replaces every secret with `<sensitive>`.
-    pub fn mask(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        if let Ok(secrets) = self.secrets.lock() {
-            for s in secrets.iter() {
-                out = out.replace(s.as_str(), "<sensitive>");
-            }
-        }
-        out
+    /// Whether the user can be asked something (a terminal, and output meant for people).
+    pub fn interactive(&self) -> bool {
+        self.terminal.read_line.is_some() && !self.style.machine
     }
 
-    /// Adds secrets learnt at run time (a generated password, a private key's lines).
+    /// Waits for the line the user types (empty when nobody can answer).
+    async fn read_line(&self) -> String {
+        let Some(read) = self.terminal.read_line.clone().filter(|_| !self.style.machine) else {
+            return String::new();
+        };
+        tokio::task::spawn_blocking(move || read()).await.unwrap_or_default()
+    }
+
+    fn bars(&self) -> bool {
+        self.terminal.bars && !self.style.machine
+    }
+
+    /// Replaces every secret with `<sensitive>`.
+    pub fn mask(&self, text: &str) -> String {
+        self.masker.mask(text)
+    }
+
+    /// Adds secrets learnt at run time (a generated password, a private key's lines): every
+    /// output sharing the masker hides them from now on.
     pub fn add_secrets(&self, more: impl IntoIterator<Item = String>) {
-        if let Ok(mut secrets) = self.secrets.lock() {
-            secrets.extend(more.into_iter().filter(|s| s.trim().len() >= 4));
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-            secrets.dedup();
-        }
+        self.masker.add(more);
     }
 
     fn write(&self, text: &str) {
@@ -81,9 +101,9 @@ impl Printer {
 
     /// One machine-readable record.
     pub fn record(&self, target: &str, fields: &[&str]) {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let data: Vec<String> = fields.iter().map(|f| escape(&self.mask(f))).collect();
-        self.write(&format!("{now},{target},{}\n", data.join(",")));
+        let masked: Vec<String> = fields.iter().map(|f| self.mask(f)).collect();
+        let fields: Vec<&str> = masked.iter().map(String::as_str).collect();
+        self.write(&format!("{}\n", crate::gocompat::machine::record(target, &fields)));
     }
 
     /// A line of a build (or of one of its post-processors, `label` = `name (type)`).
@@ -144,7 +164,7 @@ impl Printer {
 /// A progress bar on stderr for a wait of `d`, only when stderr is a terminal and the output
 /// is not machine-readable (never when piped).
 pub fn wait_bar(printer: &Printer, message: &str, d: Duration) -> Option<indicatif::ProgressBar> {
-    if printer.style.machine || !std::io::stderr().is_terminal() || d < Duration::from_secs(2) {
+    if !printer.bars() || d < Duration::from_secs(2) {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -172,33 +192,9 @@ pub fn color_of(index: usize) -> u8 {
     COLORS[index % COLORS.len()]
 }
 
-/// Escapes a machine-readable field as Packer does.
-pub fn escape(field: &str) -> String {
-    field.replace(',', "%!(PACKER_COMMA)").replace('\r', "\\r").replace('\n', "\\n")
-}
-
 fn rfc3339_now() -> String {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    rfc3339(secs)
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
-pub fn rfc3339(secs: u64) -> String {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    #[allow(clippy::cast_possible_wrap)]
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    crate::gocompat::civil::rfc3339(secs)
 }
 
 /// A duration in Packer's words: the two largest non-zero units (`2 seconds 18 milliseconds`).
@@ -254,26 +250,15 @@ impl Ui for BuildUi {
     }
 
     fn ask(&self, question: &str) -> BoxFuture<'static, String> {
-        let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
-        if interactive {
+        if self.printer.interactive() {
             self.printer.build_line(&self.label, self.color, Kind::Say, question);
         }
-        Box::pin(async move {
-            if !interactive {
-                return String::new();
-            }
-            tokio::task::spawn_blocking(|| {
-                let mut line = String::new();
-                let _ = std::io::stdin().read_line(&mut line);
-                line
-            })
-            .await
-            .unwrap_or_default()
-        })
+        let printer = self.printer.clone();
+        Box::pin(async move { printer.read_line().await })
     }
 
     fn progress(&self, what: &str, total: u64) -> Option<Box<dyn crate::component::runtime::Progress>> {
-        if self.printer.style.machine || !std::io::stderr().is_terminal() || total < 1024 * 1024 {
+        if !self.printer.bars() || total < 1024 * 1024 {
             return None;
         }
         let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
@@ -287,18 +272,12 @@ impl Ui for BuildUi {
     }
 
     fn pause(&self, prompt: &str) -> BoxFuture<'static, ()> {
-        let interactive = std::io::stdin().is_terminal() && !self.printer.style.machine;
-        if interactive {
+        if self.printer.interactive() {
             self.printer.build_line(&self.label, self.color, Kind::Say, prompt);
         }
+        let printer = self.printer.clone();
         Box::pin(async move {
-            if interactive {
-                let _ = tokio::task::spawn_blocking(|| {
-                    let mut line = String::new();
-                    let _ = std::io::stdin().read_line(&mut line);
-                })
-                .await;
-            }
+            printer.read_line().await;
         })
     }
 }
@@ -326,11 +305,5 @@ mod tests {
         assert_eq!(durafmt(Duration::from_micros(7086)), "7 milliseconds 86 microseconds");
         assert_eq!(durafmt(Duration::from_millis(1518)), "1 second 518 milliseconds");
         assert_eq!(durafmt(Duration::from_secs(61)), "1 minute 1 second");
-    }
-
-    #[test]
-    fn timestamps_are_rfc3339_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_795_505_887), "2026-11-24T07:38:07Z");
     }
 }

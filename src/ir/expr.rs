@@ -34,6 +34,37 @@ impl Expr {
         }
     }
 
+    /// Whether this expression or any inside it (template parts, arguments, `for` bodies…)
+    /// satisfies `pred`.
+    pub fn any(&self, pred: &mut impl FnMut(&Expr) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        match &self.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Number(_)
+            | ExprKind::String(_)
+            | ExprKind::Variable(_)
+            | ExprKind::SplatItem
+            | ExprKind::ComponentVar(_) => false,
+            ExprKind::Template(parts) => parts.iter().any(|p| p.any(pred)),
+            ExprKind::Tuple(items) => items.iter().any(|e| e.any(pred)),
+            ExprKind::Object(items) => items.iter().any(|i| i.key.any(pred) || i.value.any(pred)),
+            ExprKind::GetAttr(inner, _) | ExprKind::Unary(_, inner) => inner.any(pred),
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => a.any(pred) || b.any(pred),
+            ExprKind::Splat { source, each } => source.any(pred) || each.any(pred),
+            ExprKind::Call { args, .. } => args.iter().any(|e| e.any(pred)),
+            ExprKind::Conditional(c, a, b) => c.any(pred) || a.any(pred) || b.any(pred),
+            ExprKind::For(f) => {
+                f.collection.any(pred)
+                    || f.key.as_ref().is_some_and(|k| k.any(pred))
+                    || f.value.any(pred)
+                    || f.cond.as_ref().is_some_and(|c| c.any(pred))
+            }
+        }
+    }
+
     /// The root name and attribute path of a plain traversal (`var.a.b` → `("var", ["a", "b"])`).
     pub fn as_traversal(&self) -> Option<(String, Vec<String>)> {
         match &self.kind {
@@ -167,6 +198,20 @@ pub enum TemplatePart {
         /// Parts per element.
         body: Vec<TemplatePart>,
     },
+}
+
+impl TemplatePart {
+    /// Whether an expression of this part satisfies `pred` (see [`Expr::any`]).
+    pub fn any(&self, pred: &mut impl FnMut(&Expr) -> bool) -> bool {
+        match self {
+            TemplatePart::Literal(_) => false,
+            TemplatePart::Interpolation(e) => e.any(pred),
+            TemplatePart::If { cond, then, otherwise } => {
+                cond.any(pred) || then.iter().any(|p| p.any(pred)) || otherwise.iter().any(|p| p.any(pred))
+            }
+            TemplatePart::For { collection, body, .. } => collection.any(pred) || body.iter().any(|p| p.any(pred)),
+        }
+    }
 }
 
 /// Unary operators.

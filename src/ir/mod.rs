@@ -6,9 +6,11 @@
 
 pub mod dump;
 mod expr;
+pub mod instance;
 
 pub use dump::dump;
 pub use expr::{BinaryOp, CallFlavor, Expr, ExprKind, ForExpr, ObjectItem, TemplatePart, UnaryOp};
+pub use instance::{Instance, InstanceNames};
 
 use crate::source::{FileId, Span};
 

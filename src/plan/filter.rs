@@ -15,7 +15,41 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// Keeps the selected builds; warns for patterns that match nothing.
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.only.is_empty() && self.except.is_empty()
+    }
+
+    /// Whether the build named `name` is selected: `-only` names it (or is not given) and
+    /// `-except` does not.
+    pub fn selects(&self, name: &str, legacy: bool) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|p| pattern_matches(p, name, legacy)))
+            && !self.except.iter().any(|p| pattern_matches(p, name, legacy))
+    }
+
+    /// A warning for each pattern that names none of `names` (nor, for `-except`, a
+    /// post-processor `also` accepts).
+    pub fn unmatched(
+        &self,
+        names: &[String],
+        legacy: bool,
+        span: Option<Span>,
+        also: &dyn Fn(&str) -> bool,
+    ) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        for (kind, list) in [("only", &self.only), ("except", &self.except)] {
+            for p in list {
+                let hit = names.iter().any(|n| pattern_matches(p, n, legacy)) || (kind == "except" && also(p));
+                if !hit {
+                    warnings.push(unmatched(kind, p, names, span));
+                }
+            }
+        }
+        warnings
+    }
+
+    /// Keeps the selected builds, and cuts each chain at a post-processor `-except` names;
+    /// warns for patterns that match nothing.
     pub fn select(
         &self,
         builds: Vec<BuildPlan>,
@@ -24,21 +58,11 @@ impl Filters {
         span: Option<Span>,
     ) -> Vec<BuildPlan> {
         let names: Vec<String> = builds.iter().map(|b| b.name.clone()).collect();
-        let matches = |pattern: &str, name: &str| if legacy { pattern == name } else { glob(pattern, name) };
-        for (kind, list) in [("only", &self.only), ("except", &self.except)] {
-            for p in list {
-                let hits_build = names.iter().any(|n| matches(p, n));
-                let hits_pp = kind == "except"
-                    && builds.iter().any(|b| b.chains.iter().flatten().any(|pp| pp_matches(p, pp, legacy)));
-                if !hits_build && !hits_pp {
-                    warnings.push(unmatched(kind, p, &names, span));
-                }
-            }
-        }
+        let names_pp = |p: &str| builds.iter().any(|b| b.chains.iter().flatten().any(|pp| pp_matches(p, pp, legacy)));
+        warnings.extend(self.unmatched(&names, legacy, span, &names_pp));
         builds
             .into_iter()
-            .filter(|b| self.only.is_empty() || self.only.iter().any(|p| matches(p, &b.name)))
-            .filter(|b| !self.except.iter().any(|p| matches(p, &b.name)))
+            .filter(|b| self.selects(&b.name, legacy))
             .map(|mut b| {
                 for chain in &mut b.chains {
                     if let Some(cut) = chain.iter().position(|pp| self.except.iter().any(|p| pp_matches(p, pp, legacy)))
@@ -53,9 +77,13 @@ impl Filters {
     }
 }
 
-fn pp_matches(pattern: &str, pp: &crate::plan::PostProcessorStep, legacy: bool) -> bool {
-    let name = pp.name.as_deref().unwrap_or(&pp.step.kind);
+/// Legacy JSON names builds exactly; HCL2 takes globs.
+fn pattern_matches(pattern: &str, name: &str, legacy: bool) -> bool {
     if legacy { pattern == name } else { glob(pattern, name) }
+}
+
+fn pp_matches(pattern: &str, pp: &crate::plan::PostProcessorStep, legacy: bool) -> bool {
+    pattern_matches(pattern, pp.name.as_deref().unwrap_or(&pp.step.kind), legacy)
 }
 
 /// `*` matches any run of characters (gobwas/glob without separators), `?` one character.

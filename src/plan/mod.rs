@@ -16,7 +16,7 @@ pub use filter::{Filters, glob};
 use crate::component::prepare::parse_duration;
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{BuildCtx, Ctx, Env};
-use crate::ir::{Body, Build, PostProcessor, Provisioner, Template};
+use crate::ir::{Body, Instance, PostProcessor, Provisioner, Template};
 use crate::source::Span;
 
 /// Everything `forge build` will run.
@@ -106,44 +106,7 @@ pub struct PostProcessorStep {
 /// Lowers a validated template.
 pub fn lower(t: &Template, env: &Env<'_>, filters: &Filters) -> (Plan, Vec<Diagnostic>) {
     let legacy = t.is_legacy();
-    let mut builds = Vec::new();
-    for b in &t.builds {
-        for u in &b.sources {
-            let Some((kind, name)) = u.target() else { continue };
-            let Some(top) = t.sources.iter().find(|s| s.kind.value == kind && s.name.value == name) else { continue };
-            let local = u.name.as_ref().map_or(name, |n| n.value.as_str()).to_string();
-            let short = if legacy { local.clone() } else { format!("{kind}.{local}") };
-            let full = match (&b.name, legacy) {
-                (Some(n), false) => format!("{}.{short}", n.value),
-                _ => short.clone(),
-            };
-            let mut body = top.body.clone();
-            for a in &u.body.attributes {
-                body.attributes.retain(|x| x.key.value != a.key.value);
-                body.attributes.push(a.clone());
-            }
-            let mut plan = BuildPlan {
-                name: full,
-                source_name: local.clone(),
-                builder_type: kind.to_string(),
-                build_block_name: b.name.as_ref().map(|n| n.value.clone()),
-                builder: Step { kind: kind.to_string(), body, span: top.span },
-                provisioners: Vec::new(),
-                error_cleanup: None,
-                chains: Vec::new(),
-            };
-            let ctx = plan.ctx();
-            plan.provisioners = b
-                .provisioners
-                .iter()
-                .filter(|p| applies(&p.only, &p.except, &short))
-                .map(|p| provisioner(env, &ctx, p, &short))
-                .collect();
-            plan.error_cleanup = b.error_cleanup.as_ref().map(|p| provisioner(env, &ctx, p, &short));
-            plan.chains = chains(b, &short);
-            builds.push(plan);
-        }
-    }
+    let mut builds: Vec<BuildPlan> = t.instances().iter().filter_map(|i| build_plan(env, i)).collect();
     if legacy {
         // Packer starts legacy builds in name order.
         builds.sort_by(|a, b| a.name.cmp(&b.name));
@@ -153,23 +116,27 @@ pub fn lower(t: &Template, env: &Env<'_>, filters: &Filters) -> (Plan, Vec<Diagn
     (Plan { builds, legacy }, warnings)
 }
 
-/// Whether a provisioner or post-processor with `only`/`except` runs for source `short`.
-fn applies(only: &[crate::ir::Spanned<String>], except: &[crate::ir::Spanned<String>], short: &str) -> bool {
-    (only.is_empty() || only.iter().any(|o| o.value == short)) && !except.iter().any(|e| e.value == short)
+/// The plan of one instance; `None` when its source is not defined (validation said so).
+fn build_plan(env: &Env<'_>, i: &Instance<'_>) -> Option<BuildPlan> {
+    let top = i.source?;
+    let mut plan = BuildPlan {
+        name: i.names.full.clone(),
+        source_name: i.names.local.clone(),
+        builder_type: i.names.kind.clone(),
+        build_block_name: i.build.name.as_ref().map(|n| n.value.clone()),
+        builder: Step { kind: i.names.kind.clone(), body: i.body(), span: top.span },
+        provisioners: Vec::new(),
+        error_cleanup: None,
+        chains: Vec::new(),
+    };
+    let ctx = plan.ctx();
+    plan.provisioners = i.provisioners().map(|p| provisioner(env, &ctx, i, p)).collect();
+    plan.error_cleanup = i.build.error_cleanup.as_ref().map(|p| provisioner(env, &ctx, i, p));
+    plan.chains = i.chains().into_iter().map(|c| c.into_iter().map(post_processor).collect()).collect();
+    Some(plan)
 }
 
-fn provisioner(env: &Env<'_>, ctx: &Ctx, p: &Provisioner, short: &str) -> ProvisionerStep {
-    let mut body = p.body.clone();
-    for o in &p.overrides {
-        let target = &o.target.value;
-        let matches = target == short || short.rsplit_once('.').is_some_and(|(_, n)| n == target);
-        if matches {
-            for a in &o.body.attributes {
-                body.attributes.retain(|x| x.key.value != a.key.value);
-                body.attributes.push(a.clone());
-            }
-        }
-    }
+fn provisioner(env: &Env<'_>, ctx: &Ctx, i: &Instance<'_>, p: &Provisioner) -> ProvisionerStep {
     let duration = |e: &Option<crate::ir::Expr>| {
         e.as_ref().and_then(|e| env.eval_reporting(ctx, e)).and_then(|v| v.as_str().and_then(parse_duration))
     };
@@ -181,22 +148,12 @@ fn provisioner(env: &Env<'_>, ctx: &Ctx, p: &Provisioner, short: &str) -> Provis
         .and_then(|v| v.to_number())
         .map_or(0, |n| n.max(0.0) as u32);
     ProvisionerStep {
-        step: Step { kind: p.kind.value.clone(), body, span: p.span },
+        step: Step { kind: p.kind.value.clone(), body: i.provisioner_body(p), span: p.span },
         name: p.name.as_ref().map(|n| n.value.clone()),
         pause_before: duration(&p.pause_before),
         timeout: duration(&p.timeout),
         max_retries,
     }
-}
-
-fn chains(b: &Build, short: &str) -> Vec<Vec<PostProcessorStep>> {
-    b.post_processors
-        .iter()
-        .map(|c| {
-            c.steps.iter().filter(|pp| applies(&pp.only, &pp.except, short)).map(post_processor).collect::<Vec<_>>()
-        })
-        .filter(|c| !c.is_empty())
-        .collect()
 }
 
 fn post_processor(pp: &PostProcessor) -> PostProcessorStep {

@@ -5,7 +5,7 @@
 
 mod vfs;
 
-pub use vfs::{MemFs, RealFs, Vfs};
+pub use vfs::{MemFs, Overlay, RealFs, Vfs};
 
 /// Identifies one file loaded into a [`SourceDb`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,18 +106,28 @@ impl SourceFile {
     }
 }
 
-/// Every file of one run, addressed by [`FileId`].
-#[derive(Debug, Default)]
+/// Every file of one run, addressed by [`FileId`]. Cloning is cheap (the texts are shared), so
+/// a long-lived workspace can hand each analysis its own copy.
+#[derive(Debug, Default, Clone)]
 pub struct SourceDb {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceDb {
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(name.into(), text.into()));
+        self.files.push(std::sync::Arc::new(SourceFile::new(name.into(), text.into())));
         id
+    }
+
+    /// Replaces the text of a file, keeping its id (an editor's new version of it).
+    ///
+    /// # Panics
+    /// When the id comes from another database (an internal error).
+    pub fn set_text(&mut self, id: FileId, text: impl Into<String>) {
+        let name = self.files[id.0 as usize].name.clone();
+        self.files[id.0 as usize] = std::sync::Arc::new(SourceFile::new(name, text.into()));
     }
 
     /// The file behind an id.
@@ -135,7 +145,7 @@ impl SourceDb {
 
     /// All files in load order.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 }
 

@@ -8,10 +8,13 @@ use crate::component::node;
 use crate::component::registry::{self, ComponentKind};
 use crate::eval::value::Value;
 use crate::eval::{BuildCtx, Ctx, Env, eval, expr};
-use crate::ir::{Block, Body, Build, Ident, Template};
+use crate::ir::instance::depends_on_source;
+use crate::ir::{Block, Body, Build, Ident, Instance, Template};
 
-/// Checks every local, data source, source, provisioner and post-processor body.
-pub fn check(env: &Env<'_>, t: &Template) {
+/// Checks every local, data source and source body, and the provisioner and post-processor
+/// bodies of the build instances `selected` keeps (`-only`/`-except`: the sources of other
+/// builds are still checked, since a source may serve several builds).
+pub fn check(env: &Env<'_>, t: &Template, selected: &dyn Fn(&Instance<'_>) -> bool) {
     env.eval_all_locals();
     for d in &t.data {
         component(env, &Ctx::default(), ComponentKind::DataSource, &d.kind, &d.body);
@@ -21,100 +24,61 @@ pub fn check(env: &Env<'_>, t: &Template) {
         component(env, &ctx, ComponentKind::Builder, &s.kind, &s.body);
     }
     for b in &t.builds {
-        build(env, t, b);
+        let instances: Vec<Instance<'_>> = t.instances_of(b).into_iter().filter(|i| selected(i)).collect();
+        if !instances.is_empty() {
+            build(env, b, &instances);
+        }
     }
 }
 
-/// The evaluation context of a build's provisioners for one of its sources.
-struct SourceCtx {
-    /// `TYPE.NAME` (legacy: the builder name), as `only`/`except`/`override` name it.
-    short: String,
-    ctx: Ctx,
-}
-
-fn source_contexts(b: &Build) -> Vec<SourceCtx> {
-    let legacy = b.origin.is_legacy();
-    b.sources
-        .iter()
-        .filter_map(|u| {
-            let (kind, name) = u.target()?;
-            let local = u.name.as_ref().map_or(name, |n| n.value.as_str()).to_string();
-            let short = if legacy { local.clone() } else { format!("{kind}.{local}") };
-            let ctx = Ctx {
-                source: Some((kind.to_string(), local.clone())),
-                build: Some(BuildCtx {
-                    name: b.name.as_ref().map(|n| n.value.clone()),
-                    full_name: local,
-                    builder_type: kind.to_string(),
-                    generated: BTreeMap::new(),
-                }),
-                ..Ctx::default()
-            };
-            Some(SourceCtx { short, ctx })
-        })
-        .collect()
-}
-
-/// Whether an expression in `body` refers to `source.*`, so that its value differs per source.
-fn mentions_source(body: &Body) -> bool {
-    fn expr(e: &crate::ir::Expr) -> bool {
-        let text = crate::ir::dump::expr(e);
-        text.contains("source.") || text.contains("go::build_name") || text.contains("go::build_type")
+/// The evaluation context of an instance's provisioners and post-processors.
+fn instance_ctx(i: &Instance<'_>) -> Ctx {
+    let n = &i.names;
+    Ctx {
+        source: Some((n.kind.clone(), n.local.clone())),
+        build: Some(BuildCtx {
+            name: i.build.name.as_ref().map(|n| n.value.clone()),
+            full_name: n.local.clone(),
+            builder_type: n.kind.clone(),
+            generated: BTreeMap::new(),
+        }),
+        ..Ctx::default()
     }
-    body.attributes.iter().any(|a| expr(&a.value)) || body.blocks.iter().any(|b| mentions_source(&b.body))
 }
 
-fn applies(only: &[crate::ir::Spanned<String>], except: &[crate::ir::Spanned<String>], short: &str) -> bool {
-    (only.is_empty() || only.iter().any(|o| o.value == short)) && !except.iter().any(|e| e.value == short)
-}
-
-fn build(env: &Env<'_>, t: &Template, b: &Build) {
-    let sources = source_contexts(b);
-    for u in &b.sources {
+fn build(env: &Env<'_>, b: &Build, instances: &[Instance<'_>]) {
+    for i in instances.iter().filter(|i| i.has_nested_body()) {
         // A nested `source` block may add to (and, in forge, override) the top-level source:
         // the merged body is what gets checked.
-        if u.body.attributes.is_empty() && u.body.blocks.is_empty() {
-            continue;
-        }
-        let Some((kind, name)) = u.target() else { continue };
-        let Some(top) = t.sources.iter().find(|s| s.kind.value == kind && s.name.value == name) else { continue };
-        let src_ctx = Ctx { source: Some((kind.to_string(), name.to_string())), ..Ctx::default() };
-        let merged = merge(&top.body, &u.body);
-        component(env, &src_ctx, ComponentKind::Builder, &top.kind, &merged);
+        let Some(top) = i.source else { continue };
+        let ctx = Ctx { source: Some((top.kind.value.clone(), top.name.value.clone())), ..Ctx::default() };
+        component(env, &ctx, ComponentKind::Builder, &top.kind, &i.body());
     }
-    // A provisioner is checked once per source that runs it when its values depend on the
+    // A provisioner is checked once per instance that runs it when its values depend on the
     // source (or an override changes it), and once per build otherwise: the same template then
     // gives the same diagnostics, and a 500 × 500 cross product stays fast.
     for p in b.provisioners.iter().chain(&b.error_cleanup) {
-        let per_source = mentions_source(&p.body) || !p.overrides.is_empty();
-        let targets: Vec<&SourceCtx> = sources.iter().filter(|s| applies(&p.only, &p.except, &s.short)).collect();
-        let targets = if per_source { targets } else { targets.into_iter().take(1).collect() };
-        for s in targets {
-            let mut body = p.body.clone();
-            for o in p.overrides.iter().filter(|o| {
-                o.target.value == s.short || s.short.rsplit_once('.').is_some_and(|(_, n)| n == o.target.value)
-            }) {
-                body = merge(&body, &o.body);
-            }
-            component(env, &s.ctx, ComponentKind::Provisioner, &p.kind, &body);
-            meta_arguments(env, &s.ctx, p);
+        let per_source = depends_on_source(&p.body) || !p.overrides.is_empty();
+        let targets = instances.iter().filter(|i| i.runs(&p.only, &p.except));
+        for i in targets.take(if per_source { usize::MAX } else { 1 }) {
+            let ctx = instance_ctx(i);
+            component(env, &ctx, ComponentKind::Provisioner, &p.kind, &i.provisioner_body(p));
+            meta_arguments(env, &ctx, p);
         }
     }
-    for chain in &b.post_processors {
-        for pp in &chain.steps {
-            let targets: Vec<&SourceCtx> = sources.iter().filter(|s| applies(&pp.only, &pp.except, &s.short)).collect();
-            let targets = if mentions_source(&pp.body) { targets } else { targets.into_iter().take(1).collect() };
-            for s in targets {
-                component(env, &s.ctx, ComponentKind::PostProcessor, &pp.kind, &pp.body);
-                if let Some(k) = &pp.keep_input_artifact {
-                    let _ = env.eval_reporting(&s.ctx, k);
-                }
+    for pp in b.post_processors.iter().flat_map(|c| &c.steps) {
+        let targets = instances.iter().filter(|i| i.runs(&pp.only, &pp.except));
+        for i in targets.take(if depends_on_source(&pp.body) { usize::MAX } else { 1 }) {
+            let ctx = instance_ctx(i);
+            component(env, &ctx, ComponentKind::PostProcessor, &pp.kind, &pp.body);
+            if let Some(k) = &pp.keep_input_artifact {
+                let _ = env.eval_reporting(&ctx, k);
             }
         }
     }
-    if let Some(first) = sources.first() {
+    if let Some(first) = instances.first() {
         for d in &b.dynamic {
-            dynamic(env, &first.ctx, d);
+            dynamic(env, &instance_ctx(first), d);
         }
     }
 }
@@ -165,17 +129,6 @@ fn component(env: &Env<'_>, ctx: &Ctx, kind: ComponentKind, name: &Ident, b: &Bo
     for blk in b.blocks.iter().filter(|blk| blk.kind.value == "dynamic") {
         dynamic(env, ctx, blk);
     }
-}
-
-/// The top-level body with the nested block's attributes added or replacing.
-fn merge(top: &Body, nested: &Body) -> Body {
-    let mut out = top.clone();
-    for a in &nested.attributes {
-        out.attributes.retain(|x| x.key.value != a.key.value);
-        out.attributes.push(a.clone());
-    }
-    out.blocks.extend(nested.blocks.iter().cloned());
-    out
 }
 
 fn body(env: &Env<'_>, ctx: &Ctx, b: &Body) {

@@ -145,8 +145,7 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
             local.names.push(format!("{kind}.{name}"));
             continue;
         }
-        let effective = use_.name.as_ref().map_or(name, |n| n.value.as_str());
-        let short = if legacy { effective.to_string() } else { format!("{kind}.{effective}") };
+        let Some(crate::ir::InstanceNames { short, full, .. }) = use_.names(build) else { continue };
         if let Some(first) = in_build.get(&short).filter(|_| !legacy) {
             diags.push(
                 Diagnostic::error(
@@ -162,10 +161,6 @@ fn check_build(t: &Template, build: &Build, names: &mut HashMap<String, Span>, d
             continue;
         }
         in_build.insert(short.clone(), use_.span);
-        let full = match &build.name {
-            Some(n) if !legacy => format!("{}.{short}", n.value),
-            _ => short.clone(),
-        };
         if let Some(first) = names.get(&full).filter(|_| !legacy) {
             diags.push(
                 Diagnostic::error(Code::DuplicateBuild, use_.span, format!("two builds are named `{full}`"))
@@ -225,8 +220,7 @@ fn check_provisioner(p: &Provisioner, sources: &BuildSources, legacy: bool, diag
     for o in &p.overrides {
         // Packer keys HCL overrides by the source's name; accept both `TYPE.NAME` and `NAME`.
         let target = &o.target.value;
-        let found =
-            sources.names.iter().any(|n| n == target || n.rsplit_once('.').is_some_and(|(_, short)| short == target));
+        let found = sources.names.iter().any(|n| crate::ir::instance::override_names(target, n));
         if !found {
             let help = did_you_mean_help(target, sources.names.iter().map(String::as_str))
                 .unwrap_or_else(|| format!("this build's sources are: {}", sources.names.join(", ")));

@@ -14,6 +14,7 @@ use crate::component::aws::{sdk_err, set, short_err};
 use crate::component::builder::amazon_ebs::{Config, KeyValue};
 use crate::component::builder::amazon_ebs_network::{self, Network};
 use crate::component::communicator::ssh_client;
+use crate::component::retry::Backoff;
 use crate::component::runtime::{Artifact, BoxFuture, Communicator, RunCx, RunError};
 
 fn aws_err(what: &str, e: impl std::fmt::Display) -> RunError {
@@ -623,20 +624,16 @@ impl Run {
 /// Deletes a security group, retrying while EC2 still sees it in use (the terminated
 /// instance's network interface goes away a little after the instance), as Packer does.
 async fn delete_security_group(ec2: &ec2::Client, id: &str) -> Result<(), String> {
-    let mut delay = Duration::from_millis(200);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5), Duration::from_secs(120));
     loop {
-        match ec2.delete_security_group().group_id(id).send().await {
+        let msg = match ec2.delete_security_group().group_id(id).send().await {
             Ok(_) => return Ok(()),
-            Err(e) => {
-                let msg = short_err(id, &e);
-                if !msg.contains("DependencyViolation") || tokio::time::Instant::now() > deadline {
-                    return Err(msg);
-                }
-            }
+            Err(e) => short_err(id, &e),
+        };
+        match backoff.next_delay() {
+            Some(delay) if msg.contains("DependencyViolation") => tokio::time::sleep(delay).await,
+            _ => return Err(msg),
         }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(5));
     }
 }
 

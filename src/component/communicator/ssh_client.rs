@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +16,9 @@ use crate::component::communicator::scp;
 use crate::component::communicator::socks;
 use crate::component::communicator::ssh;
 use crate::component::prepare::parse_duration;
+use crate::component::retry::Backoff;
 use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
+use crate::gocompat::shell::quote;
 
 /// How to authenticate.
 #[derive(Debug, Clone)]
@@ -174,11 +176,6 @@ fn connection_lost(e: &ssh2::Error) -> bool {
     matches!(e.code(), ssh2::ErrorCode::Session(-7 | -13 | -9 | -30 | -43 | -45))
 }
 
-/// `s` as one single-quoted shell word.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
 /// Creates `dir` and its missing parents over SFTP (errors for folders that exist are moot;
 /// a real failure shows when the file is opened).
 fn sftp_mkdir_all(sftp: &ssh2::Sftp, dir: &Path) {
@@ -265,8 +262,7 @@ pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshC
 
 /// The retry loop of [`connect`], giving the bare session.
 fn connect_session(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<ssh2::Session, RunError> {
-    let deadline = Instant::now() + opts.timeout;
-    let mut delay = Duration::from_millis(50);
+    let mut backoff = Backoff::new(Duration::from_millis(50), Duration::from_secs(1), opts.timeout);
     let mut refusals = 0;
     let mut last: String;
     loop {
@@ -282,21 +278,20 @@ fn connect_session(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<
                     let tries = if refusals > 1 { format!(" ({refusals} attempts)") } else { String::new() };
                     return Err(RunError::Failed(format!("{msg}{tries}")));
                 }
+                // A key cloud-init has not installed yet: wait up to 3 s between tries, so the
+                // attempts span a few seconds (up to 1 s while the server is not up).
+                backoff.set_cap(Duration::from_secs(3));
                 last = msg;
             }
             Err((false, msg)) => last = msg,
         }
-        if Instant::now() + delay > deadline {
+        let Some(delay) = backoff.next_delay() else {
             return Err(RunError::failed(format!(
                 "timeout waiting for SSH on {}:{} after {:?}: {last}",
                 opts.host, opts.port, opts.timeout
             )));
-        }
+        };
         std::thread::sleep(delay);
-        // Up to 1 s while the server is not up; refusals (a key cloud-init has not installed
-        // yet) up to 3 s, so the attempts span a few seconds.
-        let cap = if refusals > 0 { Duration::from_secs(3) } else { Duration::from_secs(1) };
-        delay = (delay * 2).min(cap);
     }
 }
 
@@ -611,9 +606,9 @@ impl SshComm {
         }
         // One remote command creates the folder (Packer's scp fails when it is missing) and
         // receives the file.
-        let target = sh_quote(remote);
+        let target = quote(remote);
         let command = match parent {
-            Some(p) => format!("mkdir -p {} && scp -t {target}", sh_quote(&p.to_string_lossy())),
+            Some(p) => format!("mkdir -p {} && scp -t {target}", quote(&p.to_string_lossy())),
             None => format!("scp -t {target}"),
         };
         let name =
@@ -655,7 +650,7 @@ impl SshComm {
             return sftp_put_tree(&sftp, local, Path::new(&base), &mut buf).map_err(|e| fail(&e));
         }
         // One remote `scp -t` receives the whole tree.
-        let q = sh_quote(&base);
+        let q = quote(&base);
         let mut ch = self.reopen(&mut session, ssh2::Session::channel_session)?;
         ch.exec(&format!("mkdir -p {q} && scp -r -d -t {q}")).map_err(|e| fail(&e))?;
         scp::start(&mut ch).map_err(|e| fail(&e))?;
@@ -667,7 +662,7 @@ impl SshComm {
     fn remote_is_dir(&self, remote: &str) -> bool {
         let Ok(mut session) = self.session.lock() else { return false };
         let Ok(mut ch) = self.reopen(&mut session, ssh2::Session::channel_session) else { return false };
-        if ch.exec(&format!("test -d '{}'", remote.replace('\'', "'\"'\"'"))).is_err() {
+        if ch.exec(&format!("test -d {}", quote(&remote))).is_err() {
             return false;
         }
         let mut sink = String::new();
@@ -689,7 +684,7 @@ impl SshComm {
         std::fs::create_dir_all(&target).map_err(|e| fail(&e))?;
         let mut session = self.session.lock().map_err(|_| RunError::failed("SSH session poisoned"))?;
         let mut ch = self.reopen(&mut session, ssh2::Session::channel_session)?;
-        ch.exec(&format!("tar -C '{}' -cf - .", trimmed.replace('\'', "'\"'\"'"))).map_err(|e| fail(&e))?;
+        ch.exec(&format!("tar -C {} -cf - .", quote(trimmed))).map_err(|e| fail(&e))?;
         tar::Archive::new(std::io::BufReader::with_capacity(CHUNK, &mut ch)).unpack(&target).map_err(|e| fail(&e))?;
         let _ = ch.wait_close();
         Ok(())

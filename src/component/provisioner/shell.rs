@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::retry::Backoff;
 use crate::component::runtime::{BoxFuture, RunCx, RunError};
+use crate::gocompat::shell::{escape_in_single_quotes, quote};
 
 /// Configuration of the `shell` provisioner.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -146,8 +148,7 @@ impl crate::component::runtime::ProvisionerRun for Config {
                 );
                 // A script that cannot be started (the machine is rebooting and the connection
                 // cannot be made again yet) is tried again until `start_retry_timeout`.
-                let deadline = tokio::time::Instant::now() + self.start_retry();
-                let mut delay = Duration::from_millis(500);
+                let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(5), self.start_retry());
                 let (code, cleaned) = loop {
                     let attempt =
                         match comm.exec_with_input(all_in_one.clone(), bytes.clone(), cx.ui.clone(), cx.cancel.clone())
@@ -164,14 +165,13 @@ impl crate::component::runtime::ProvisionerRun for Config {
                     match attempt {
                         Ok(done) => break done,
                         Err(RunError::Cancelled) => return Err(RunError::Cancelled),
-                        Err(e) if tokio::time::Instant::now() + delay > deadline => return Err(e),
                         Err(e) => {
+                            let Some(delay) = backoff.next_delay() else { return Err(e) };
                             cx.ui.say(&format!("Retrying the start of the script: {e}"));
                             tokio::select! {
                                 () = tokio::time::sleep(delay) => {}
                                 () = cx.cancel.cancelled() => return Err(RunError::Cancelled),
                             }
-                            delay = (delay * 2).min(Duration::from_secs(5));
                         }
                     }
                 };
@@ -204,11 +204,6 @@ impl crate::component::runtime::ProvisionerRun for Config {
             Ok(())
         })
     }
-}
-
-/// `s` as one single-quoted shell word.
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 impl Config {
@@ -247,6 +242,6 @@ impl Config {
         }
         pairs.extend(cx.packer_env());
         let format = self.env_var_format.clone().unwrap_or_else(|| default_format.into());
-        pairs.iter().map(|(k, v)| format.replacen("%s", k, 1).replacen("%s", &v.replace('\'', "'\"'\"'"), 1)).collect()
+        pairs.iter().map(|(k, v)| format.replacen("%s", k, 1).replacen("%s", &escape_in_single_quotes(v), 1)).collect()
     }
 }

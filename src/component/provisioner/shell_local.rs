@@ -161,7 +161,9 @@ impl Config {
         let format = self.env_var_format.clone().unwrap_or_else(|| "%s='%s' ".into());
         self.env_pairs(cx)
             .iter()
-            .map(|(k, v)| format.replacen("%s", k, 1).replacen("%s", &v.replace('\'', "'\"'\"'"), 1))
+            .map(|(k, v)| {
+                format.replacen("%s", k, 1).replacen("%s", &crate::gocompat::shell::escape_in_single_quotes(v), 1)
+            })
             .collect::<String>()
     }
 }

@@ -110,6 +110,7 @@ fn run(expr: &str) -> Result<Value, FnError> {
         start_time: UNIX_EPOCH + Duration::new(1_700_000_000, 123_456_789),
         vfs: &RealFs,
         build: Some(("b1", "amazon-ebs")),
+        home: Some("/home/forge"),
     };
     let parsed = hcl_edit::parser::parse_expr(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
     eval(&parsed, &ctx)

@@ -68,23 +68,23 @@ pub fn abspath(ctx: &Context<'_>, args: &[Value]) -> R {
 }
 
 /// `pathexpand(path)`: a leading `~` becomes the home folder.
-pub fn pathexpand(_: &Context<'_>, args: &[Value]) -> R {
-    expand_home(&string_arg(args, 0)?).map(Value::string).map_err(|e| FnError::arg(0, e))
+pub fn pathexpand(ctx: &Context<'_>, args: &[Value]) -> R {
+    expand_home(ctx, &string_arg(args, 0)?).map(Value::string).map_err(|e| FnError::arg(0, e))
 }
 
-fn expand_home(p: &str) -> Result<String, String> {
+fn expand_home(ctx: &Context<'_>, p: &str) -> Result<String, String> {
     let Some(rest) = p.strip_prefix('~') else { return Ok(p.to_string()) };
     if !rest.is_empty() && !rest.starts_with('/') {
         return Err("cannot expand user-specific home dir".to_string());
     }
-    let home = std::env::var("HOME").map_err(|_| "cannot find the home folder: HOME is not set".to_string())?;
+    let home = ctx.home.ok_or_else(|| "cannot find the home folder: HOME is not set".to_string())?;
     Ok(format!("{home}{rest}"))
 }
 
 /// A path argument resolved against the base folder, after `~` expansion.
 fn resolve(ctx: &Context<'_>, args: &[Value], i: usize) -> Result<(String, PathBuf), FnError> {
     let p = string_arg(args, i)?;
-    let expanded = expand_home(&p).map_err(|e| FnError::arg(i, e))?;
+    let expanded = expand_home(ctx, &p).map_err(|e| FnError::arg(i, e))?;
     let path = Path::new(&expanded);
     let full = if path.is_absolute() { path.to_path_buf() } else { ctx.base_dir.join(path) };
     Ok((p, full))

@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub vfs: &'a dyn Vfs,
     /// The build name and builder type, where a Go template is rendered for one build.
     pub build: Option<(&'a str, &'a str)>,
+    /// The home folder (`HOME` of the environment handed in), for `~` in paths.
+    pub home: Option<&'a str>,
 }
 
 /// A function failed: which argument (0-based) was wrong, if one, and why.

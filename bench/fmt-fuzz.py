@@ -9,7 +9,8 @@ Two phases, each from a fixed list of seeds per corpus file:
 Counts the inputs where the bytes or the accept/refuse verdict differ.
 
 Usage: bench/fmt-fuzz.py [N_PER_FILE] [FORGE_BINARY]
-Skips with a message when `hclfmt` is not installed (see ../shared/corpus/README.md to build it).
+Fails with a message when `hclfmt` is not installed (see ../shared/corpus/README.md to build it); a
+forge panic counts as a difference, whatever hclwrite says.
 """
 import glob
 import os
@@ -47,6 +48,13 @@ def compare(forge, text, label, counts, examples):
     oracle = subprocess.run(['hclfmt'], input=data, capture_output=True)
     ours = subprocess.run([forge, 'fmt', '-'], input=data, capture_output=True)
     counts['total'] += 1
+    # A panic (Rust exits 101 and prints `panicked`) is a failure whatever the oracle says.
+    if ours.returncode == 101 or b'panicked' in ours.stderr:
+        counts['panicked'] += 1
+        counts['mismatched'] += 1
+        if len(examples) < 8:
+            examples.append((label + ' PANIC', oracle.returncode, ours.returncode, data))
+        return
     if oracle.returncode != 0 and ours.returncode != 0:
         counts['refused_both'] += 1
         return
@@ -58,8 +66,8 @@ def compare(forge, text, label, counts, examples):
 
 def main():
     if shutil.which('hclfmt') is None:
-        print('fmt fuzz: skipped, `hclfmt` is not installed (see ../shared/corpus/README.md)')
-        return 0
+        print('fmt fuzz: `hclfmt` is not installed (see ../shared/corpus/README.md): no oracle, nothing compared')
+        return 1
     from perturb import perturb  # noqa: E402  (needs the path above)
     per_file = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     forge = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, '..', 'target', 'release', 'forge')
@@ -67,7 +75,7 @@ def main():
     files = sorted(glob.glob(os.path.join(shared, 'corpus', 'hcl', '*.hcl')) + glob.glob(os.path.join(shared, 'corpus', 'tf', '*.tf')) + glob.glob(os.path.join(shared, 'corpus', 'tf', '*.hcl')))
     failed = False
     for phase in ('whitespace', 'syntax'):
-        counts = {'total': 0, 'mismatched': 0, 'refused_both': 0}
+        counts = {'total': 0, 'mismatched': 0, 'refused_both': 0, 'panicked': 0}
         examples = []
         for path in files:
             src = open(path, encoding='utf-8', errors='surrogateescape').read()
@@ -78,7 +86,7 @@ def main():
                 else:
                     text = mutate(src, rng)
                 compare(forge, text, f'{os.path.basename(path)} seed {seed}', counts, examples)
-        print(f"fmt fuzz ({phase}): {counts['total']} inputs from {len(files)} files, {counts['mismatched']} differ from hclwrite, {counts['refused_both']} refused by both")
+        print(f"fmt fuzz ({phase}): {counts['total']} inputs from {len(files)} files, {counts['mismatched']} differ from hclwrite ({counts['panicked']} panics), {counts['refused_both']} refused by both")
         for n, (label, orc, frc, data) in enumerate(examples):
             print(f'  differs: {label} (hclfmt rc {orc}, forge rc {frc})')
             if keep:

@@ -73,6 +73,9 @@ fn build(w: &mut String, b: &Build) {
     if let Some(d) = &b.description {
         line(w, 1, &format!("description = {:?}", d.value));
     }
+    if let Some(e) = &b.sources_expr {
+        line(w, 1, &format!("sources = {}", expr(e)));
+    }
     for s in &b.sources {
         let name = s.name.as_ref().map(|n| format!(" as {:?}", n.value)).unwrap_or_default();
         line(w, 1, &format!("source {:?}{name}", s.reference.value));
@@ -108,7 +111,13 @@ fn provisioner(w: &mut String, what: &str, p: &Provisioner) {
     if !p.except.is_empty() {
         line(w, 2, &format!("except = [{}]", names(&p.except)));
     }
-    for (k, v) in [("pause_before", &p.pause_before), ("timeout", &p.timeout), ("max_retries", &p.max_retries)] {
+    for (k, v) in [
+        ("only", &p.only_expr),
+        ("except", &p.except_expr),
+        ("pause_before", &p.pause_before),
+        ("timeout", &p.timeout),
+        ("max_retries", &p.max_retries),
+    ] {
         if let Some(v) = v {
             line(w, 2, &format!("{k} = {}", expr(v)));
         }
@@ -137,6 +146,11 @@ fn post_processor(w: &mut String, p: &PostProcessor) {
     }
     if !p.except.is_empty() {
         line(w, 3, &format!("except = [{}]", names(&p.except)));
+    }
+    for (k, v) in [("only", &p.only_expr), ("except", &p.except_expr)] {
+        if let Some(v) = v {
+            line(w, 3, &format!("{k} = {}", expr(v)));
+        }
     }
     if let Some(k) = &p.keep_input_artifact {
         line(w, 3, &format!("keep_input_artifact = {}", expr(k)));

@@ -195,6 +195,9 @@ pub struct Build {
     pub description: Option<Spanned<String>>,
     /// The sources it uses, in order.
     pub sources: Vec<SourceUse>,
+    /// `sources` written as an expression (`sources = var.sources_enabled`); the pipeline
+    /// evaluates it with the variables, into `sources`, before the template is checked.
+    pub sources_expr: Option<Expr>,
     /// Provisioners, in order.
     pub provisioners: Vec<Provisioner>,
     /// `error-cleanup-provisioner`.
@@ -244,6 +247,11 @@ pub struct Provisioner {
     pub only: Vec<Spanned<String>>,
     /// Run for all but these.
     pub except: Vec<Spanned<String>>,
+    /// `only` written as an expression (`var.desktop ? ["x.y"] : []`); the pipeline evaluates
+    /// it with the variables, into `only`, before the template is checked.
+    pub only_expr: Option<Expr>,
+    /// `except` written as an expression, likewise.
+    pub except_expr: Option<Expr>,
     /// `pause_before` duration.
     pub pause_before: Option<Expr>,
     /// `timeout` duration.
@@ -287,6 +295,11 @@ pub struct PostProcessor {
     pub only: Vec<Spanned<String>>,
     /// Run for all but these.
     pub except: Vec<Spanned<String>>,
+    /// `only` written as an expression (`var.desktop ? ["x.y"] : []`); the pipeline evaluates
+    /// it with the variables, into `only`, before the template is checked.
+    pub only_expr: Option<Expr>,
+    /// `except` written as an expression, likewise.
+    pub except_expr: Option<Expr>,
     /// `keep_input_artifact`.
     pub keep_input_artifact: Option<Expr>,
     /// Configuration without the meta-arguments.

@@ -9,6 +9,7 @@
 //! The pipeline prints nothing; it returns data and diagnostics.
 
 mod datasources;
+mod filters;
 mod inputs;
 mod load;
 
@@ -53,7 +54,8 @@ impl Workspace {
 
     /// Stages 1 and 2: reads every template file `paths` names (files or folders) into one
     /// template, then, unless `syntax_only` or the template has errors, the variable inputs
-    /// (var files, auto var files, `-var`, the environment).
+    /// (var files, auto var files, `-var`, the environment), and evaluates `only`/`except`
+    /// written as expressions.
     pub fn load(&mut self, vfs: &dyn Vfs, paths: &[String], opts: &Options) -> Analysis {
         let mut a = Analysis::default();
         for path in paths {
@@ -61,6 +63,7 @@ impl Workspace {
         }
         if !opts.syntax_only && !a.has_errors() {
             a.inputs = inputs::gather(self, vfs, &mut a, paths, opts);
+            filters::resolve(&mut a, vfs);
         }
         a.db = self.db.clone();
         a

@@ -57,6 +57,32 @@ impl Span {
     }
 }
 
+/// The nearest character boundary at or before `offset`, clamped to the text. Byte offsets that
+/// do not come from iterating the text itself (another parser's error position, arithmetic on
+/// spans) may fall inside a multi-byte character or past the end; every slice by such an
+/// offset goes through this, [`char_at`] or [`slice`], so none can panic.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The byte range of the whole character containing `offset` (empty at the end of the text).
+pub fn char_at(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let start = floor_char_boundary(text, offset);
+    let len = text[start..].chars().next().map_or(0, char::len_utf8);
+    start..start + len
+}
+
+/// `text[range]` with both ends moved back to character boundaries and clamped to the text.
+pub fn slice(text: &str, range: std::ops::Range<usize>) -> &str {
+    let start = floor_char_boundary(text, range.start);
+    let end = floor_char_boundary(text, range.end).max(start);
+    &text[start..end]
+}
+
 fn to_u32(n: usize) -> u32 {
     // Files over 4 GiB are refused when loaded, so offsets always fit.
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -89,10 +115,10 @@ impl SourceFile {
 
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
+        let offset = floor_char_boundary(&self.text, offset);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = self.text[start..offset].chars().count() + 1;
         LineCol { line: line + 1, column }
     }
 
@@ -140,7 +166,7 @@ impl SourceDb {
 
     /// The text a span covers.
     pub fn slice(&self, span: Span) -> &str {
-        self.get(span.file).text.get(span.range()).unwrap_or("")
+        slice(&self.get(span.file).text, span.range())
     }
 
     /// All files in load order.
@@ -163,5 +189,27 @@ mod tests {
         // `é` is two bytes but one column.
         assert_eq!(f.line_col(6), LineCol { line: 2, column: 3 });
         assert_eq!(f.offset_of(2, 3), 6);
+        // An offset inside `é` (bytes 3..5 of line 2) counts as the character itself.
+        assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_col(99), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn offsets_inside_characters_or_past_the_end_never_panic() {
+        let text = "a = [é日";
+        for offset in 0..=text.len() + 2 {
+            let at = floor_char_boundary(text, offset);
+            assert!(text.is_char_boundary(at) && at <= offset.min(text.len()));
+            let c = char_at(text, offset);
+            assert!(text.get(c.clone()).is_some());
+            assert!(c.contains(&offset.min(text.len())) || c.is_empty());
+            for end in 0..=text.len() + 2 {
+                let _ = slice(text, offset..end);
+            }
+        }
+        assert_eq!(char_at(text, 6), 5..7);
+        assert_eq!(char_at(text, 8), 7..10);
+        assert_eq!(char_at(text, 10), 10..10);
+        assert_eq!(slice(text, 6..9), "é");
     }
 }

@@ -92,9 +92,14 @@ impl Parser<'_> {
         self.text[self.pos..self.end].chars().next()
     }
 
+    /// Moves past the next character, however many bytes it takes.
+    fn bump(&mut self) {
+        self.pos += self.peek().map_or(1, char::len_utf8);
+    }
+
     fn skip_ws(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
+            self.bump();
         }
     }
 
@@ -106,7 +111,7 @@ impl Parser<'_> {
             if self.peek() != Some('|') {
                 return Ok(value);
             }
-            self.pos += 1;
+            self.bump();
             value = self.command(Some(value))?;
         }
     }
@@ -163,27 +168,35 @@ impl Parser<'_> {
             }
             '"' => self.quoted(start),
             '(' => {
-                self.pos += 1;
+                self.bump();
                 let inner = self.pipeline()?;
                 self.skip_ws();
                 if self.peek() != Some(')') {
                     return Err(self.error(self.pos, "expected `)` in Go template"));
                 }
-                self.pos += 1;
+                self.bump();
                 Ok(inner)
             }
             '.' => {
-                self.pos += 1;
+                self.bump();
                 let name_start = self.pos;
                 self.ident_chars();
+                // A field chain (`{{ .SourceAMITags.Name }}`) names one value of the component's
+                // data by its dotted path.
+                while self.peek() == Some('.')
+                    && self.text[self.pos + 1..self.end].starts_with(|c: char| c.is_alphabetic() || c == '_')
+                {
+                    self.bump();
+                    self.ident_chars();
+                }
                 let name = &self.text[name_start..self.pos];
                 let ident = Spanned::new(name.to_string(), self.map.span(start, self.pos));
                 Ok(Expr::new(ExprKind::ComponentVar(ident), self.map.span(start, self.pos)))
             }
             c if c.is_ascii_digit() || c == '-' => {
-                self.pos += 1;
+                self.bump();
                 while self.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
-                    self.pos += 1;
+                    self.bump();
                 }
                 let text = &self.text[start..self.pos];
                 let n = text.parse::<f64>().map_err(|_| self.error(start, "malformed number in Go template"))?;
@@ -226,7 +239,7 @@ impl Parser<'_> {
 
     fn ident_chars(&mut self) {
         while self.peek().is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            self.pos += 1;
+            self.bump();
         }
     }
 }
@@ -267,6 +280,8 @@ mod tests {
         assert_eq!(render("{{isotime | clean_resource_name}}"), "\"${go::clean_resource_name(go::isotime())}\"");
         assert_eq!(render("{{ .Vars }} {{.Path}}"), "\"${{{ .Vars }}} ${{{ .Path }}}\"");
         assert_eq!(render("{{ split `a-b` `-` 1 }}"), "\"${go::split(\"a-b\", \"-\", 1)}\"");
+        assert_eq!(render("{{ .SourceAMITags.TagName }}"), render("{{ .SourceAMITags.TagName}}"));
+        assert!(render("x {{ .SourceAMITags.TagName }}").contains("SourceAMITags.TagName"));
         assert_eq!(render("{{env `HOME`}}"), "\"${env(\"HOME\")}\"");
     }
 

@@ -60,8 +60,9 @@ fn first_line(s: &str) -> &str {
 }
 
 fn syntax_error(file: FileId, text: &str, e: &hcl_edit::parser::Error, base: usize) -> Diagnostic {
-    let offset = (base + e.location().offset()).min(text.len());
-    let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+    // hcl-edit's offset can point inside a multi-byte character: underline the whole character.
+    let at = crate::source::char_at(text, base + e.location().offset());
+    let (offset, end) = (at.start, at.end);
     let message = e.message().trim();
     if message.contains("redefined object key") {
         return duplicate_object_key(file, text, offset);

@@ -258,6 +258,15 @@ impl Reader<'_> {
             }
         }
     }
+
+    /// A provisioner's or post-processor's `only`/`except`: Packer decodes those weakly, so a
+    /// single string (`"except": "file"`) is a list of one.
+    fn weak_string_list(&mut self, v: &Value<'_>, what: &str) -> Vec<Spanned<String>> {
+        match v {
+            Value::StringLit(_) => self.literal_string(v, what).into_iter().collect(),
+            _ => self.string_list(v, what),
+        }
+    }
 }
 
 /// A single-interpolation template keeps the span of the whole string.
@@ -405,6 +414,7 @@ impl Reader<'_> {
             name: None,
             description: None,
             sources: Vec::new(),
+            sources_expr: None,
             provisioners: Vec::new(),
             error_cleanup: None,
             post_processors: Vec::new(),
@@ -572,6 +582,8 @@ impl Reader<'_> {
             name: None,
             only: Vec::new(),
             except: Vec::new(),
+            only_expr: None,
+            except_expr: None,
             pause_before: None,
             timeout: None,
             max_retries: None,
@@ -582,8 +594,8 @@ impl Reader<'_> {
         for prop in &o.properties {
             let v = &prop.value;
             match prop_name(prop) {
-                "only" => p.only = self.string_list(v, "`only`"),
-                "except" => p.except = self.string_list(v, "`except`"),
+                "only" => p.only = self.weak_string_list(v, "`only`"),
+                "except" => p.except = self.weak_string_list(v, "`except`"),
                 "pause_before" => p.pause_before = Some(self.expr(v, Strings::GoTemplate)),
                 "timeout" => p.timeout = Some(self.expr(v, Strings::GoTemplate)),
                 "max_retries" => p.max_retries = Some(self.expr(v, Strings::GoTemplate)),
@@ -662,6 +674,8 @@ impl Reader<'_> {
                 name: None,
                 only: Vec::new(),
                 except: Vec::new(),
+                only_expr: None,
+                except_expr: None,
                 keep_input_artifact: None,
                 body: Body::empty(span),
                 span,
@@ -681,6 +695,8 @@ impl Reader<'_> {
                     name: None,
                     only: Vec::new(),
                     except: Vec::new(),
+                    only_expr: None,
+                    except_expr: None,
                     keep_input_artifact: None,
                     body,
                     span,
@@ -688,8 +704,8 @@ impl Reader<'_> {
                 for prop in &o.properties {
                     match prop_name(prop) {
                         "name" => pp.name = self.literal_string(&prop.value, "`name`"),
-                        "only" => pp.only = self.string_list(&prop.value, "`only`"),
-                        "except" => pp.except = self.string_list(&prop.value, "`except`"),
+                        "only" => pp.only = self.weak_string_list(&prop.value, "`only`"),
+                        "except" => pp.except = self.weak_string_list(&prop.value, "`except`"),
                         "keep_input_artifact" => {
                             pp.keep_input_artifact = Some(self.expr(&prop.value, Strings::Literal))
                         }

@@ -289,6 +289,7 @@ impl Decoder<'_> {
             name: None,
             description: None,
             sources: Vec::new(),
+            sources_expr: None,
             provisioners: Vec::new(),
             error_cleanup: None,
             post_processors: Vec::new(),
@@ -300,6 +301,8 @@ impl Decoder<'_> {
             match a.key.value.as_str() {
                 "name" => b.name = self.string(&a.value),
                 "description" => b.description = self.string(&a.value),
+                // Packer evaluates `sources` with the variables; a list of names is the usual form.
+                "sources" if !is_literal(&a.value) => b.sources_expr = Some(a.value.clone()),
                 "sources" => {
                     for item in self.list(&a.value) {
                         if let Some(reference) = self.string(&item) {
@@ -369,8 +372,8 @@ impl Decoder<'_> {
     fn provisioner(&mut self, block: &Block) -> Provisioner {
         let mut body = block.body.clone();
         let name = take_attr(&mut body, "name").and_then(|a| self.string(&a.value));
-        let only = take_attr(&mut body, "only").map(|a| self.string_list(&a.value)).unwrap_or_default();
-        let except = take_attr(&mut body, "except").map(|a| self.string_list(&a.value)).unwrap_or_default();
+        let (only, only_expr) = self.filter(take_attr(&mut body, "only"));
+        let (except, except_expr) = self.filter(take_attr(&mut body, "except"));
         let pause_before = take_attr(&mut body, "pause_before").map(|a| a.value);
         let timeout = take_attr(&mut body, "timeout").map(|a| a.value);
         let max_retries = take_attr(&mut body, "max_retries").map(|a| a.value);
@@ -381,6 +384,8 @@ impl Decoder<'_> {
             name,
             only,
             except,
+            only_expr,
+            except_expr,
             pause_before,
             timeout,
             max_retries,
@@ -411,11 +416,21 @@ impl Decoder<'_> {
     fn post_processor(&mut self, block: &Block) -> PostProcessor {
         let mut body = block.body.clone();
         let name = take_attr(&mut body, "name").and_then(|a| self.string(&a.value));
-        let only = take_attr(&mut body, "only").map(|a| self.string_list(&a.value)).unwrap_or_default();
-        let except = take_attr(&mut body, "except").map(|a| self.string_list(&a.value)).unwrap_or_default();
+        let (only, only_expr) = self.filter(take_attr(&mut body, "only"));
+        let (except, except_expr) = self.filter(take_attr(&mut body, "except"));
         let keep_input_artifact = take_attr(&mut body, "keep_input_artifact").map(|a| a.value);
         let _ = POST_PROCESSOR_META;
-        PostProcessor { kind: block.labels[0].clone(), name, only, except, keep_input_artifact, body, span: block.span }
+        PostProcessor {
+            kind: block.labels[0].clone(),
+            name,
+            only,
+            except,
+            only_expr,
+            except_expr,
+            keep_input_artifact,
+            body,
+            span: block.span,
+        }
     }
 
     fn shape(&mut self, e: &Expr, msg: &str) {
@@ -448,6 +463,24 @@ impl Decoder<'_> {
 
     fn string_list(&mut self, e: &Expr) -> Vec<Spanned<String>> {
         self.list(e).iter().filter_map(|item| self.string(item)).collect()
+    }
+
+    /// `only`/`except`: a list of names, or an expression Packer evaluates with the variables
+    /// (`var.desktop ? ["x.y"] : []`), kept for the pipeline to evaluate.
+    fn filter(&mut self, attr: Option<Attribute>) -> (Vec<Spanned<String>>, Option<Expr>) {
+        let Some(a) = attr else { return (Vec::new(), None) };
+        if is_literal(&a.value) { (self.string_list(&a.value), None) } else { (Vec::new(), Some(a.value)) }
+    }
+}
+
+/// Whether a list-of-names meta-argument (`sources`, `only`, `except`) is written literally
+/// (a list of strings, or a value of the wrong shape to report now) rather than as an
+/// expression to evaluate with the variables.
+fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Tuple(items) => items.iter().all(|i| matches!(i.kind, ExprKind::String(_))),
+        ExprKind::String(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null | ExprKind::Object(_) => true,
+        _ => false,
     }
 }
 

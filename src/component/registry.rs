@@ -9,7 +9,7 @@ use crate::component::decode::decode;
 use crate::component::node::Node;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{
-    Artifact, BoxFuture, BuilderRun, PostProcessed, PostProcessorRun, ProvisionerRun, RunCx, RunError,
+    Artifact, BoxFuture, BuilderRun, Built, PostProcessed, PostProcessorRun, ProvisionerRun, RunCx, RunError,
 };
 use crate::component::{builder, communicator, datasource, post_processor, provisioner, schema};
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
@@ -96,7 +96,7 @@ pub enum Run {
     /// Validated only (data sources evaluated elsewhere, communicators used by builders).
     None,
     /// A builder.
-    Builder(fn(&Node, RunCx) -> BoxFuture<'static, Result<Artifact, RunError>>),
+    Builder(fn(&Node, RunCx) -> BoxFuture<'static, Result<Built, RunError>>),
     /// A provisioner.
     Provisioner(fn(&Node, RunCx) -> BoxFuture<'static, Result<(), RunError>>),
     /// A post-processor.
@@ -107,7 +107,7 @@ fn decode_for_run<C: Config>(node: &Node) -> Result<C, RunError> {
     decode::<C>(node).map_err(|e| RunError::failed(format!("invalid configuration: {e}")))
 }
 
-fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
     match decode_for_run::<C>(node) {
         Ok(c) => c.run(cx),
         Err(e) => Box::pin(async move { Err(e) }),

@@ -226,6 +226,20 @@ pub trait PostProcessorRun: Send + Sync + 'static {
     fn run(self, cx: RunCx, input: Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>>;
 }
 
+/// What fetching a data source gave.
+pub struct Fetched {
+    /// Its output, `data.TYPE.NAME`.
+    pub value: crate::eval::value::Value,
+    /// What the user should know (a body that is not text).
+    pub warnings: Vec<String>,
+}
+
+/// Fetches a data source when the build runs (`null` needs no fetching: `eval` knows it).
+pub trait DataSourceRun: Send + Sync + 'static {
+    /// Fetches its output; the error is the message shown at the `data` block.
+    fn fetch(self) -> BoxFuture<'static, Result<Fetched, String>>;
+}
+
 /// The `{{ .Name }}` placeholders of a component's own Go templates, replaced with `vars`.
 pub fn render_component_template(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = template.to_string();

@@ -19,6 +19,7 @@ use crate::component::node::{self, Node};
 use crate::component::registry::{self, ComponentKind, Run};
 use crate::component::runtime::{Artifact, Built, Produced, RunCx, RunError};
 use crate::eval::{Ctx, Env, Snapshot};
+use crate::gocompat::duration::format as go_duration;
 use crate::plan::{BuildPlan, Plan, ProvisionerStep, Step};
 use crate::source::RealFs;
 use ui::{BuildUi, Printer};
@@ -527,21 +528,4 @@ impl Job {
 /// have the `type.name` form, so this only decides the post-processor line's wording.
 fn self_is_legacy(bp: &BuildPlan) -> bool {
     bp.name == bp.source_name
-}
-
-/// A duration as Go prints it (`1m30s`, `500ms`, `2s`).
-pub fn go_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let total = d.as_secs();
-    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    let frac = d.subsec_millis();
-    let secs = if frac > 0 { format!("{s}.{:03}", frac).trim_end_matches('0').to_string() } else { s.to_string() };
-    match (h, m) {
-        (0, 0) => format!("{secs}s"),
-        (0, m) => format!("{m}m{secs}s"),
-        (h, m) => format!("{h}h{m}m{secs}s"),
-    }
 }

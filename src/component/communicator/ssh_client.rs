@@ -15,9 +15,9 @@ use tokio_util::sync::CancellationToken;
 use crate::component::communicator::scp;
 use crate::component::communicator::socks;
 use crate::component::communicator::ssh;
-use crate::component::prepare::parse_duration;
 use crate::component::retry::Backoff;
 use crate::component::runtime::{BoxFuture, Communicator, RunCx, RunError, Ui};
+use crate::gocompat::duration::parse_std as parse_duration;
 use crate::gocompat::shell::quote;
 
 /// How to authenticate.

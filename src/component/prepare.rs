@@ -127,7 +127,7 @@ impl PrepareCtx<'_> {
     /// A duration (`5m`, `1h30s`) in `key`, if set.
     pub fn duration(&mut self, key: &str) {
         if let Some(s) = self.node.str(key).filter(|_| !self.node.is_deferred(key)) {
-            if parse_duration(s).is_none() {
+            if crate::gocompat::duration::parse_std(s).is_none() {
                 let s = s.to_string();
                 self.error(
                     key,
@@ -180,52 +180,5 @@ impl PrepareCtx<'_> {
     pub fn resolve(&self, p: &str) -> PathBuf {
         let path = Path::new(p);
         if path.is_absolute() { path.to_path_buf() } else { self.base_dir.join(path) }
-    }
-}
-
-/// Parses a Go duration (`1h30m`, `500ms`, `5m`, `10s`); `None` when malformed.
-pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
-    let s = s.trim();
-    if s == "0" {
-        return Some(std::time::Duration::ZERO);
-    }
-    let mut total = 0.0_f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        if num_len == 0 {
-            return None;
-        }
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += n * factor;
-        rest = &rest[unit_len..];
-    }
-    Some(std::time::Duration::from_secs_f64(total))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn go_durations() {
-        assert_eq!(parse_duration("1h30m").map(|d| d.as_secs()), Some(5400));
-        assert_eq!(parse_duration("500ms").map(|d| d.as_millis()), Some(500));
-        assert_eq!(parse_duration("5"), None);
-        assert_eq!(parse_duration("5x"), None);
     }
 }

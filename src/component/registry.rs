@@ -9,7 +9,8 @@ use crate::component::decode::decode;
 use crate::component::node::Node;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{
-    Artifact, BoxFuture, BuilderRun, PostProcessed, PostProcessorRun, ProvisionerRun, RunCx, RunError,
+    Artifact, BoxFuture, BuilderRun, Built, DataSourceRun, Fetched, PostProcessed, PostProcessorRun, ProvisionerRun,
+    RunCx, RunError,
 };
 use crate::component::{builder, communicator, datasource, post_processor, provisioner, schema};
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
@@ -93,21 +94,24 @@ pub struct ComponentDef {
 /// A component's entry point when a build runs: decodes the evaluated body, then runs.
 #[derive(Clone, Copy)]
 pub enum Run {
-    /// Validated only (data sources evaluated elsewhere, communicators used by builders).
+    /// Validated only (the `null` data source, evaluated with the template; communicators,
+    /// used by builders).
     None,
     /// A builder.
-    Builder(fn(&Node, RunCx) -> BoxFuture<'static, Result<Artifact, RunError>>),
+    Builder(fn(&Node, RunCx) -> BoxFuture<'static, Result<Built, RunError>>),
     /// A provisioner.
     Provisioner(fn(&Node, RunCx) -> BoxFuture<'static, Result<(), RunError>>),
     /// A post-processor.
     PostProcessor(fn(&Node, RunCx, Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>>),
+    /// A data source fetched when the build runs.
+    DataSource(fn(&Node) -> BoxFuture<'static, Result<Fetched, String>>),
 }
 
 fn decode_for_run<C: Config>(node: &Node) -> Result<C, RunError> {
     decode::<C>(node).map_err(|e| RunError::failed(format!("invalid configuration: {e}")))
 }
 
-fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
     match decode_for_run::<C>(node) {
         Ok(c) => c.run(cx),
         Err(e) => Box::pin(async move { Err(e) }),
@@ -132,6 +136,13 @@ fn run_post_processor<C: Config + PostProcessorRun>(
     }
 }
 
+fn run_data_source<C: Config + DataSourceRun>(node: &Node) -> BoxFuture<'static, Result<Fetched, String>> {
+    match decode::<C>(node) {
+        Ok(c) => c.fetch(),
+        Err(e) => Box::pin(async move { Err(e.message) }),
+    }
+}
+
 macro_rules! component {
     ($kind:ident, $name:literal, $config:ty, $summary:literal) => {
         component!(@def $kind, $name, $config, $summary, Run::None)
@@ -144,6 +155,9 @@ macro_rules! component {
     };
     ($kind:ident, $name:literal, $config:ty, $summary:literal, post_processor) => {
         component!(@def $kind, $name, $config, $summary, Run::PostProcessor(run_post_processor::<$config>))
+    };
+    ($kind:ident, $name:literal, $config:ty, $summary:literal, data_source) => {
+        component!(@def $kind, $name, $config, $summary, Run::DataSource(run_data_source::<$config>))
     };
     (@def $kind:ident, $name:literal, $config:ty, $summary:literal, $run:expr) => {
         ComponentDef {
@@ -175,13 +189,33 @@ pub static REGISTRY: &[ComponentDef] = &[
     component!(PostProcessor, "shell-local", post_processor::shell_local::Config, "Runs shell commands on the machine running forge, with the artifact.", post_processor),
     component!(PostProcessor, "artifice", post_processor::artifice::Config, "Replaces the artifact with a list of files.", post_processor),
     component!(DataSource, "null", datasource::null::Config, "Returns its input as output."),
-    component!(DataSource, "http", datasource::http::Config, "Fetches a URL when the build runs."),
-    component!(DataSource, "amazon-ami", datasource::amazon_ami::Config, "Finds an AMI by filters and owners when the build runs."),
+    component!(DataSource, "http", datasource::http::Config, "Fetches a URL when the build runs.", data_source),
+    component!(DataSource, "amazon-ami", datasource::amazon_ami::Config, "Finds an AMI by filters and owners when the build runs.", data_source),
 ];
 
 /// Finds a built-in component.
 pub fn lookup(kind: ComponentKind, name: &str) -> Option<&'static ComponentDef> {
     REGISTRY.iter().find(|c| c.kind == kind && c.name == name)
+}
+
+/// Whether data sources of type `name` are fetched when the build runs (their registry line
+/// says how); `null` is known from the template alone.
+pub fn is_fetched(name: &str) -> bool {
+    lookup(ComponentKind::DataSource, name).is_some_and(|d| matches!(d.run, Run::DataSource(_)))
+}
+
+/// Fetches a data source of type `name` from its evaluated arguments. When an argument is
+/// sensitive (a token in a header), so is the whole output.
+///
+/// # Errors
+/// Arguments that do not decode, or the service's answer when it failed.
+pub async fn fetch_data(name: &str, node: &Node) -> Result<Fetched, String> {
+    let Some(Run::DataSource(fetch)) = lookup(ComponentKind::DataSource, name).map(|d| d.run) else {
+        return Err(format!("a `{name}` data source is not fetched"));
+    };
+    let mut fetched = fetch(node).await?;
+    fetched.value = fetched.value.mark(node.value.is_sensitive());
+    Ok(fetched)
 }
 
 /// The arguments of a component that hold secrets (passwords, keys, tokens): declared

@@ -1,9 +1,11 @@
 //! What a component gets and gives when a build runs: the UI, cancellation, the build's
-//! identity, cleanups to register, and artifacts.
+//! identity, cleanups to register, and what it produced (a builder's [`Built`]: artifact or
+//! finish step, communicator, learnt values; a post-processor's [`PostProcessed`]).
 //!
 //! Architecture Invariant: components never print; they talk through [`Ui`]. The engine (`exec`)
 //! owns ordering, parallelism, cleanup order and output formatting.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -98,13 +100,35 @@ pub struct RunCx {
     pub source_name: String,
     /// Cleanups registered by steps, run in reverse order.
     pub cleanups: Arc<Mutex<Vec<(String, Cleanup)>>>,
-    /// The connection to the machine, set by the builder for the provisioners.
-    pub comm: Arc<Mutex<Option<Arc<dyn Communicator>>>>,
-    /// What a builder does after the provisioners ran (stop the instance, create the image):
-    /// it returns the final artifact.
-    pub finish: Arc<Mutex<Option<Finish>>>,
-    /// Values the builder learnt (`SourceAMI`, `BuildRegion`…), for `build.X` and `{{ .X }}`.
-    pub generated: Arc<Mutex<std::collections::BTreeMap<String, String>>>,
+    /// The connection to the machine the builder returned, for the provisioners.
+    pub comm: Option<Arc<dyn Communicator>>,
+}
+
+/// What a builder produced: its artifact (or the work that makes it), the connection to the
+/// machine and the values it learnt. The engine takes them from here.
+pub struct Built {
+    /// The artifact, or the builder's work after provisioning that makes it.
+    pub artifact: Produced,
+    /// The connection to the machine, for the provisioners (`None`: communicator `none`).
+    pub communicator: Option<Arc<dyn Communicator>>,
+    /// Values the builder learnt (`SourceAMI`, `BuildRegion`, `Host`…), for `build.X` and `{{ .X }}`.
+    pub generated: BTreeMap<String, String>,
+}
+
+impl Built {
+    /// A finished artifact, without a communicator or learnt values.
+    pub fn artifact(artifact: Artifact) -> Built {
+        Built { artifact: Produced::Artifact(artifact), communicator: None, generated: BTreeMap::new() }
+    }
+}
+
+/// A builder's artifact, now or after the provisioners ran.
+pub enum Produced {
+    /// The artifact, ready.
+    Artifact(Artifact),
+    /// What the builder does after the provisioners ran (stop the instance, create the
+    /// image): it returns the final artifact. The engine runs it before the post-processors.
+    Finish(Finish),
 }
 
 /// A builder's work after provisioning.
@@ -141,7 +165,7 @@ pub trait Communicator: Send + Sync {
 impl RunCx {
     /// The communicator the builder connected, if any.
     pub fn communicator(&self) -> Result<Arc<dyn Communicator>, RunError> {
-        self.comm.lock().ok().and_then(|c| c.clone()).ok_or_else(|| {
+        self.comm.clone().ok_or_else(|| {
             RunError::failed(
                 "this provisioner needs a communicator, but the builder has none (communicator = \"none\")",
             )
@@ -186,8 +210,8 @@ pub struct PostProcessed {
 
 /// Runs a builder.
 pub trait BuilderRun: Send + Sync + 'static {
-    /// Builds, returning the artifact.
-    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>>;
+    /// Builds, returning what it produced.
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>>;
 }
 
 /// Runs a provisioner.
@@ -200,6 +224,20 @@ pub trait ProvisionerRun: Send + Sync + 'static {
 pub trait PostProcessorRun: Send + Sync + 'static {
     /// Turns `input` into a new artifact.
     fn run(self, cx: RunCx, input: Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>>;
+}
+
+/// What fetching a data source gave.
+pub struct Fetched {
+    /// Its output, `data.TYPE.NAME`.
+    pub value: crate::eval::value::Value,
+    /// What the user should know (a body that is not text).
+    pub warnings: Vec<String>,
+}
+
+/// Fetches a data source when the build runs (`null` needs no fetching: `eval` knows it).
+pub trait DataSourceRun: Send + Sync + 'static {
+    /// Fetches its output; the error is the message shown at the `data` block.
+    fn fetch(self) -> BoxFuture<'static, Result<Fetched, String>>;
 }
 
 /// The `{{ .Name }}` placeholders of a component's own Go templates, replaced with `vars`.

@@ -8,6 +8,7 @@
 
 pub mod ui;
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,8 +17,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::component::node::{self, Node};
 use crate::component::registry::{self, ComponentKind, Run};
-use crate::component::runtime::{Artifact, RunCx, RunError};
+use crate::component::runtime::{Artifact, Built, Produced, RunCx, RunError};
 use crate::eval::{Ctx, Env, Snapshot};
+use crate::gocompat::duration::format as go_duration;
 use crate::plan::{BuildPlan, Plan, ProvisionerStep, Step};
 use crate::source::RealFs;
 use ui::{BuildUi, Printer};
@@ -125,9 +127,6 @@ pub async fn run(
             cancel: cancel.clone(),
             opts: opts.clone(),
             run_uuid: run_uuid.clone(),
-            comm: Arc::new(Mutex::new(None)),
-            finish: Arc::new(Mutex::new(None)),
-            generated: Arc::new(Mutex::new(std::collections::BTreeMap::new())),
         };
         let semaphore = semaphore.clone();
         handles.push(tokio::spawn(async move {
@@ -158,9 +157,6 @@ struct Job {
     cancel: CancellationToken,
     opts: Options,
     run_uuid: String,
-    comm: Arc<Mutex<Option<Arc<dyn crate::component::runtime::Communicator>>>>,
-    finish: Arc<Mutex<Option<crate::component::runtime::Finish>>>,
-    generated: Arc<Mutex<std::collections::BTreeMap<String, String>>>,
 }
 
 impl Job {
@@ -176,9 +172,7 @@ impl Job {
             run_uuid: self.run_uuid.clone(),
             source_name: self.bp.source_name.clone(),
             cleanups: cleanups.clone(),
-            comm: self.comm.clone(),
-            finish: self.finish.clone(),
-            generated: self.generated.clone(),
+            comm: None,
         }
     }
 
@@ -256,11 +250,12 @@ impl Job {
         &self,
         cleanups: &Arc<Mutex<Vec<(String, crate::component::runtime::Cleanup)>>>,
     ) -> Result<Vec<Artifact>, (RunError, bool)> {
-        let cx = self.cx(&self.bp.name, cleanups);
+        let mut cx = self.cx(&self.bp.name, cleanups);
         let source_ctx =
             Ctx { source: Some((self.bp.builder_type.clone(), self.bp.source_name.clone())), ..Ctx::default() };
-        let builder = self.builder(&cx, &source_ctx).await.map_err(|e| (e, false))?;
-        let ctx = self.with_generated(self.bp.ctx(), &source_ctx, &builder);
+        let built = self.builder(&cx, &source_ctx).await.map_err(|e| (e, false))?;
+        cx.comm = built.communicator;
+        let ctx = self.with_generated(self.bp.ctx(), &built.artifact, built.generated);
         for p in &self.bp.provisioners {
             loop {
                 match self.provision(&cx, &ctx, p).await {
@@ -275,10 +270,9 @@ impl Job {
         }
         // A builder that has work after provisioning (stop the instance, create the image)
         // gives the final artifact then.
-        let finish = self.finish.lock().ok().and_then(|mut f| f.take());
-        let builder = match finish {
-            Some(f) => self.cancellable(f()).await.map_err(|e| (e, false))?,
-            None => builder,
+        let builder = match built.artifact {
+            Produced::Finish(f) => self.cancellable(f()).await.map_err(|e| (e, false))?,
+            Produced::Artifact(a) => a,
         };
         self.post_process(&ctx, builder, cleanups).await.map_err(|e| (e, false))
     }
@@ -324,23 +318,26 @@ impl Job {
     }
 
     /// The run-time `build.*` values provisioners and post-processors may use, known once the
-    /// builder ran: `ID`, `PackerRunUUID`, `ConnType`, the connection's values, and what the
-    /// builder learnt (`SourceAMI`, an instance's `Host`), which wins over the configuration.
-    fn with_generated(&self, mut ctx: Ctx, source_ctx: &Ctx, artifact: &Artifact) -> Ctx {
+    /// builder ran: `ID`, `PackerRunUUID`, and what the builder gave (`ConnType`, the
+    /// connection's values, `SourceAMI`…); the connection's values are empty without SSH
+    /// (Packer's communicator-less builds render them as placeholders a shell cannot parse).
+    fn with_generated(&self, mut ctx: Ctx, artifact: &Produced, learnt: BTreeMap<String, String>) -> Ctx {
         use crate::eval::value::Value;
-        let node = self.node(source_ctx, &self.bp.builder).ok();
-        let get = |key: &str| node.as_ref().and_then(|n| n.get(key)).and_then(|v| v.value.to_string_lossless());
-        let comm = get("communicator")
-            .unwrap_or_else(|| if self.bp.builder_type == "file" { "none".into() } else { "ssh".into() });
         let Some(b) = ctx.build.as_mut() else { return ctx };
         let g = &mut b.generated;
-        g.insert("ID".into(), Value::string(artifact.id.clone()));
+        // A builder that finishes after provisioning has no artifact id yet.
+        let id = match artifact {
+            Produced::Artifact(a) => a.id.clone(),
+            Produced::Finish(_) => String::new(),
+        };
+        g.insert("ID".into(), Value::string(id));
         g.insert("PackerRunUUID".into(), Value::string(self.run_uuid.clone()));
-        g.insert("ConnType".into(), Value::string(comm.clone()));
-        let mut known = self.connection_values(comm == "ssh", &get);
-        if let Ok(learnt) = self.generated.lock() {
-            known.extend(learnt.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
+        let mut known: BTreeMap<String, String> =
+            ["ConnType", "Host", "Port", "User", "Password", "SSHPublicKey", "SSHPrivateKey", "WinRMPassword"]
+                .into_iter()
+                .map(|k| (k.to_string(), if k == "ConnType" { "none".into() } else { String::new() }))
+                .collect();
+        known.extend(learnt);
         for (key, value) in known {
             let secret = matches!(key.as_str(), "Password" | "SSHPrivateKey" | "WinRMPassword");
             if secret && !value.is_empty() {
@@ -353,39 +350,6 @@ impl Job {
         ctx
     }
 
-    /// `Host`, `Port`, `User`, `Password`, `SSHPublicKey` and `SSHPrivateKey` from the SSH
-    /// settings; empty without SSH (Packer's communicator-less builds render them as
-    /// placeholders a shell cannot parse).
-    fn connection_values(
-        &self,
-        ssh: bool,
-        get: &dyn Fn(&str) -> Option<String>,
-    ) -> std::collections::BTreeMap<String, String> {
-        let mut v: std::collections::BTreeMap<String, String> =
-            ["Host", "Port", "User", "Password", "SSHPublicKey", "SSHPrivateKey", "WinRMPassword"]
-                .into_iter()
-                .map(|k| (k.to_string(), String::new()))
-                .collect();
-        if !ssh {
-            return v;
-        }
-        v.insert("Host".into(), get("ssh_host").unwrap_or_default());
-        v.insert("Port".into(), get("ssh_port").unwrap_or_else(|| "22".into()));
-        v.insert("User".into(), get("ssh_username").unwrap_or_default());
-        v.insert("Password".into(), get("ssh_password").unwrap_or_default());
-        if let Some(key) = get("ssh_private_key_file") {
-            let path = if std::path::Path::new(&key).is_absolute() {
-                key.clone()
-            } else {
-                format!("{}/{key}", self.snapshot.path_root)
-            };
-            v.insert("SSHPrivateKey".into(), std::fs::read_to_string(&path).unwrap_or_default());
-            let public = std::fs::read_to_string(format!("{path}.pub")).unwrap_or_default();
-            v.insert("SSHPublicKey".into(), public.trim_end().to_string());
-        }
-        v
-    }
-
     async fn run_cleanup_provisioner(&self, cx: &RunCx, ctx: &Ctx) {
         if let Some(p) = &self.bp.error_cleanup {
             cx.ui.say("Provisioning step had errors: Running the cleanup provisioner, if present...");
@@ -395,7 +359,7 @@ impl Job {
         }
     }
 
-    async fn builder(&self, cx: &RunCx, ctx: &Ctx) -> Result<Artifact, RunError> {
+    async fn builder(&self, cx: &RunCx, ctx: &Ctx) -> Result<Built, RunError> {
         let node = self.node(ctx, &self.bp.builder)?;
         let Some(def) = registry::lookup(ComponentKind::Builder, &self.bp.builder_type) else {
             return Err(RunError::failed(format!("unknown builder `{}`", self.bp.builder_type)));
@@ -564,21 +528,4 @@ impl Job {
 /// have the `type.name` form, so this only decides the post-processor line's wording.
 fn self_is_legacy(bp: &BuildPlan) -> bool {
     bp.name == bp.source_name
-}
-
-/// A duration as Go prints it (`1m30s`, `500ms`, `2s`).
-pub fn go_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let total = d.as_secs();
-    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    let frac = d.subsec_millis();
-    let secs = if frac > 0 { format!("{s}.{:03}", frac).trim_end_matches('0').to_string() } else { s.to_string() };
-    match (h, m) {
-        (0, 0) => format!("{secs}s"),
-        (0, m) => format!("{m}m{secs}s"),
-        (h, m) => format!("{h}h{m}m{secs}s"),
-    }
 }

@@ -9,7 +9,7 @@ use crate::ir::{self, Template};
 /// warnings, and the error that stopped it (last) if one did.
 pub(super) fn fetch(env: &eval::Env<'_>, t: &Template) -> Vec<Diagnostic> {
     let mut pending: Vec<&ir::DataSource> =
-        t.data.iter().filter(|d| crate::component::datasource::is_fetched(&d.kind.value)).collect();
+        t.data.iter().filter(|d| crate::component::registry::is_fetched(&d.kind.value)).collect();
     let Some(first) = pending.first() else { return Vec::new() };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
@@ -33,7 +33,7 @@ pub(super) fn fetch(env: &eval::Env<'_>, t: &Template) -> Vec<Diagnostic> {
                 waiting.push((d, what.to_string()));
                 continue;
             }
-            match runtime.block_on(crate::component::datasource::fetch(&d.kind.value, &node)) {
+            match runtime.block_on(crate::component::registry::fetch_data(&d.kind.value, &node)) {
                 Ok(fetched) => {
                     let warn = |w| Diagnostic::warning(Code::DataSourceNotText, at, w);
                     out.extend(fetched.warnings.into_iter().map(warn));

@@ -13,9 +13,9 @@ use std::time::Duration;
 pub use display::{json as to_json, text as to_text};
 pub use filter::{Filters, glob};
 
-use crate::component::prepare::parse_duration;
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{BuildCtx, Ctx, Env};
+use crate::gocompat::duration::parse_std as parse_duration;
 use crate::ir::{Body, Instance, PostProcessor, Provisioner, Template};
 use crate::source::Span;
 

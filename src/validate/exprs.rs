@@ -91,7 +91,7 @@ fn meta_arguments(env: &Env<'_>, ctx: &Ctx, p: &crate::ir::Provisioner) {
         if v.is_deferred() {
             continue;
         }
-        let ok = v.as_str().is_some_and(|s| crate::component::prepare::parse_duration(s).is_some());
+        let ok = v.as_str().is_some_and(|s| crate::gocompat::duration::parse_std(s).is_some());
         if !ok {
             env.report(
                 crate::diag::Diagnostic::error(

@@ -15,7 +15,7 @@ use crate::component::builder::amazon_ebs::{Config, KeyValue};
 use crate::component::builder::amazon_ebs_network::{self, Network};
 use crate::component::communicator::ssh_client;
 use crate::component::retry::Backoff;
-use crate::component::runtime::{Artifact, BoxFuture, Communicator, RunCx, RunError};
+use crate::component::runtime::{BoxFuture, Built, Communicator, Produced, RunCx, RunError};
 
 fn aws_err(what: &str, e: impl std::fmt::Display) -> RunError {
     // The SDK's Display is terse ("service error"); its Debug names the code and message.
@@ -72,10 +72,12 @@ pub(crate) struct Run {
     pub(crate) regional: tokio::sync::Mutex<BTreeMap<String, ec2::Client>>,
     /// The instance's EBS volumes (id, device), for the extra-volume cleanup.
     volumes: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    /// What the build learnt (`SourceAMI`, `Host`…), for `build.X` and the `{{ .X }}` of names and tags.
+    generated: std::sync::Mutex<BTreeMap<String, String>>,
 }
 
 impl crate::component::runtime::BuilderRun for Config {
-    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
         Box::pin(async move {
             let Some(region) = self.access.region() else {
                 return Err(RunError::failed("no region: set `region`, AWS_REGION or AWS_DEFAULT_REGION"));
@@ -92,18 +94,16 @@ impl crate::component::runtime::BuilderRun for Config {
                 volumes: Arc::default(),
                 instance: std::sync::Mutex::default(),
                 regional: tokio::sync::Mutex::default(),
+                generated: std::sync::Mutex::default(),
             });
-            run.clone().start().await?;
-            let finisher = run.clone();
-            if let Ok(mut slot) = cx.finish.lock() {
-                *slot = Some(Box::new(move || Box::pin(async move { finisher.finish().await })));
-            }
-            // The real artifact comes from `finish`; this one stands in until then.
-            Ok(Artifact {
-                builder_id: "mitchellh.amazonebs".into(),
-                id: String::new(),
-                description: String::new(),
-                files: Vec::new(),
+            let communicator = run.clone().start().await?;
+            // What was learnt wins over the configured connection values.
+            let mut generated = run.cfg.comm.connection_values(&cx.base_dir);
+            generated.extend(run.generated.lock().map(|g| g.clone()).unwrap_or_default());
+            Ok(Built {
+                artifact: Produced::Finish(Box::new(move || Box::pin(async move { run.finish().await }))),
+                communicator: Some(communicator),
+                generated,
             })
         })
     }
@@ -130,10 +130,10 @@ impl Run {
     }
 
     /// Everything up to a connected instance.
-    async fn start(self: Arc<Self>) -> Result<(), RunError> {
+    async fn start(self: Arc<Self>) -> Result<Arc<dyn Communicator>, RunError> {
         self.prevalidate().await?;
         let source = self.source_ami().await?;
-        if let Ok(mut g) = self.cx.generated.lock() {
+        if let Ok(mut g) = self.generated.lock() {
             g.insert("BuildRegion".into(), self.region.clone());
             g.insert("SourceAMI".into(), source.image_id().unwrap_or_default().to_string());
             g.insert("SourceAMIName".into(), source.name().unwrap_or_default().to_string());
@@ -151,11 +151,11 @@ impl Run {
         self.go_on()?;
         let host = self.wait_running(&instance).await?;
         self.go_on()?;
-        self.connect(&host, &key.private_key).await?;
+        let communicator = self.connect(&host, &key.private_key).await?;
         if let Ok(mut i) = self.instance.lock() {
             *i = instance;
         }
-        Ok(())
+        Ok(communicator)
     }
 
     async fn prevalidate(&self) -> Result<(), RunError> {
@@ -340,7 +340,7 @@ impl Run {
 
     /// Renders `{{ .SourceAMIName }}` and the other build values in `text`.
     pub(crate) fn render(&self, text: &str) -> String {
-        let learnt = self.cx.generated.lock().map(|g| g.clone()).unwrap_or_default();
+        let learnt = self.generated.lock().map(|g| g.clone()).unwrap_or_default();
         let vars: Vec<(&str, &str)> = learnt.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         crate::component::runtime::render_component_template(text, &vars)
     }
@@ -589,7 +589,7 @@ impl Run {
         Ok(host)
     }
 
-    async fn connect(&self, host: &str, key: &Option<String>) -> Result<(), RunError> {
+    async fn connect(&self, host: &str, key: &Option<String>) -> Result<Arc<dyn Communicator>, RunError> {
         let mut comm = self.cfg.comm.clone();
         comm.ssh_host = Some(host.to_string());
         // The key step's choice: a file, the temporary key, or none (password or agent).
@@ -599,25 +599,13 @@ impl Run {
             // The instance's key arrives with cloud-init, maybe after sshd answers (Packer's 10).
             opts.handshake_attempts = 10;
         }
-        if let Ok(mut g) = self.cx.generated.lock() {
+        if let Ok(mut g) = self.generated.lock() {
             g.insert("Host".into(), host.to_string());
             if let Some(material) = key.as_ref().and_then(|k| std::fs::read_to_string(k).ok()) {
                 g.insert("SSHPrivateKey".into(), material);
             }
         }
-        self.say(&format!("Using SSH communicator to connect: {host}"));
-        self.say("Waiting for SSH to become available...");
-        let cancel = self.cx.cancel.clone();
-        let session = tokio::task::spawn_blocking(move || ssh_client::connect(&opts, &cancel))
-            .await
-            .map_err(|e| RunError::failed(e.to_string()))??;
-        self.say("Connected to SSH!");
-        session.set_ui(self.cx.ui.clone());
-        let comm: Arc<dyn Communicator> = Arc::new(Arc::new(session));
-        if let Ok(mut slot) = self.cx.comm.lock() {
-            *slot = Some(comm);
-        }
-        Ok(())
+        ssh_client::connect_build(&self.cx, opts).await
     }
 }
 

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
-use crate::component::runtime::{Artifact, BoxFuture, RunCx, RunError};
+use crate::component::runtime::{Artifact, BoxFuture, Built, RunCx, RunError};
 
 /// Configuration of the `file` builder.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -39,7 +39,7 @@ impl crate::component::registry::Config for Config {
 }
 
 impl crate::component::runtime::BuilderRun for Config {
-    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
         Box::pin(async move {
             let target = cx.path(&self.target);
             if let Some(parent) = target.parent() {
@@ -56,12 +56,12 @@ impl crate::component::runtime::BuilderRun for Config {
             write_private(&target, &bytes)
                 .await
                 .map_err(|e| RunError::failed(format!("cannot write {}: {e}", self.target)))?;
-            Ok(Artifact {
+            Ok(Built::artifact(Artifact {
                 builder_id: "packer.file".into(),
                 id: "File".into(),
                 description: format!("Stored file: {}", self.target),
                 files: vec![self.target.clone()],
-            })
+            }))
         })
     }
 }

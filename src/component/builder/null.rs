@@ -3,9 +3,9 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::component::communicator::ssh;
+use crate::component::communicator::{ssh, ssh_client};
 use crate::component::prepare::PrepareCtx;
-use crate::component::runtime::{Artifact, BoxFuture, RunCx, RunError};
+use crate::component::runtime::{Artifact, BoxFuture, Built, RunCx, RunError};
 
 /// The `null` builder takes only communicator arguments.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -22,34 +22,20 @@ impl crate::component::registry::Config for Config {
 }
 
 impl crate::component::runtime::BuilderRun for Config {
-    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Artifact, RunError>> {
+    fn run(self, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
         Box::pin(async move {
-            if self.comm.kind() != "none" {
-                let host = self.comm.ssh_host.clone().unwrap_or_default();
-                let opts =
-                    crate::component::communicator::ssh_client::ConnectOptions::from_config(&self.comm, &cx.base_dir)?;
-                cx.ui.say(&format!("Using SSH communicator to connect: {host}"));
-                cx.ui.say("Waiting for SSH to become available...");
-                let cancel = cx.cancel.clone();
-                let session = tokio::task::spawn_blocking(move || {
-                    crate::component::communicator::ssh_client::connect(&opts, &cancel)
-                })
-                .await
-                .map_err(|e| RunError::failed(e.to_string()))??;
-                cx.ui.say("Connected to SSH!");
-                session.set_ui(cx.ui.clone());
-                let comm: std::sync::Arc<dyn crate::component::runtime::Communicator> =
-                    std::sync::Arc::new(std::sync::Arc::new(session));
-                if let Ok(mut slot) = cx.comm.lock() {
-                    *slot = Some(comm);
-                }
-            }
-            Ok(Artifact {
+            let mut built = Built::artifact(Artifact {
                 builder_id: "fnoeding.null".into(),
                 id: "Null".into(),
                 description: "Did not export anything. This is the null builder".into(),
                 files: Vec::new(),
-            })
+            });
+            built.generated = self.comm.connection_values(&cx.base_dir);
+            if self.comm.kind() != "none" {
+                let opts = ssh_client::ConnectOptions::from_config(&self.comm, &cx.base_dir)?;
+                built.communicator = Some(ssh_client::connect_build(&cx, opts).await?);
+            }
+            Ok(built)
         })
     }
 }

@@ -1,5 +1,7 @@
 //! The SSH communicator's arguments (Packer SDK `communicator.SSH`).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -126,6 +128,32 @@ impl Config {
     /// The communicator type, `ssh` unless set.
     pub fn kind(&self) -> &str {
         self.communicator.as_deref().unwrap_or("ssh")
+    }
+
+    /// The build values a connection gives (`ConnType`, and with SSH `Host`, `Port`, `User`,
+    /// `Password`, `SSHPublicKey`, `SSHPrivateKey` read from the key file), as configured; a
+    /// builder that makes its own host or key replaces those.
+    pub fn connection_values(&self, base_dir: &std::path::Path) -> BTreeMap<String, String> {
+        let mut v = BTreeMap::from([("ConnType".to_string(), self.kind().to_string())]);
+        if self.kind() != "ssh" {
+            return v;
+        }
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        v.insert("Host".into(), text(&self.ssh_host));
+        v.insert("Port".into(), self.ssh_port.unwrap_or(22).to_string());
+        v.insert("User".into(), text(&self.ssh_username));
+        v.insert("Password".into(), text(&self.ssh_password));
+        if let Some(key) = &self.ssh_private_key_file {
+            let path = if std::path::Path::new(key).is_absolute() {
+                key.clone()
+            } else {
+                format!("{}/{key}", base_dir.display())
+            };
+            v.insert("SSHPrivateKey".into(), std::fs::read_to_string(&path).unwrap_or_default());
+            let public = std::fs::read_to_string(format!("{path}.pub")).unwrap_or_default();
+            v.insert("SSHPublicKey".into(), public.trim_end().to_string());
+        }
+        v
     }
 
     /// Packer's rules for the SSH arguments, given whether the builder supplies the host and a key.

@@ -15,9 +15,9 @@ use tokio_util::sync::CancellationToken;
 use crate::component::communicator::scp;
 use crate::component::communicator::socks;
 use crate::component::communicator::ssh;
-use crate::component::prepare::parse_duration;
 use crate::component::retry::Backoff;
-use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
+use crate::component::runtime::{BoxFuture, Communicator, RunCx, RunError, Ui};
+use crate::gocompat::duration::parse_std as parse_duration;
 use crate::gocompat::shell::quote;
 
 /// How to authenticate.
@@ -236,6 +236,23 @@ pub struct SshComm {
     ui: Mutex<Option<Arc<dyn Ui>>>,
 }
 
+/// The one SSH-connect path of every builder: connects with `opts`, saying so as Packer does,
+/// and returns the session as the build's communicator, its transfers reporting to `cx.ui`.
+///
+/// # Errors
+/// As [`connect`].
+pub async fn connect_build(cx: &RunCx, opts: ConnectOptions) -> Result<Arc<dyn Communicator>, RunError> {
+    cx.ui.say(&format!("Using SSH communicator to connect: {}", opts.host));
+    cx.ui.say("Waiting for SSH to become available...");
+    let cancel = cx.cancel.clone();
+    let session = tokio::task::spawn_blocking(move || connect(&opts, &cancel))
+        .await
+        .map_err(|e| RunError::failed(e.to_string()))??;
+    cx.ui.say("Connected to SSH!");
+    session.set_ui(cx.ui.clone());
+    Ok(Arc::new(Arc::new(session)))
+}
+
 /// An error no retry can fix: the server answered but refused the credentials.
 fn fatal(msg: String) -> (bool, String) {
     (true, msg)
@@ -246,7 +263,7 @@ fn fatal(msg: String) -> (bool, String) {
 ///
 /// # Errors
 /// Timeout, or an authentication failure once the attempts are used up.
-pub fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshComm, RunError> {
+fn connect(opts: &ConnectOptions, cancel: &CancellationToken) -> Result<SshComm, RunError> {
     if !opts.pause_before_connecting.is_zero() {
         std::thread::sleep(opts.pause_before_connecting);
     }
@@ -423,7 +440,7 @@ impl SshComm {
     }
 
     /// Where transfers show their progress (a bar on a terminal).
-    pub fn set_ui(&self, ui: Arc<dyn Ui>) {
+    fn set_ui(&self, ui: Arc<dyn Ui>) {
         if let Ok(mut slot) = self.ui.lock() {
             *slot = Some(ui);
         }

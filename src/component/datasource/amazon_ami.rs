@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::Fetched;
 
 /// Configuration of the `amazon-ami` data source.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -43,6 +44,15 @@ impl crate::component::registry::Config for Config {
             );
         }
         self.access.check(cx);
+    }
+}
+
+impl crate::component::runtime::DataSourceRun for Config {
+    fn fetch(self) -> crate::component::runtime::BoxFuture<'static, Result<Fetched, String>> {
+        Box::pin(async move {
+            let value = fetch(&self).await.map_err(|e| e.to_string())?;
+            Ok(Fetched { value, warnings: Vec::new() })
+        })
     }
 }
 

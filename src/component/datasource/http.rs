@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::prepare::PrepareCtx;
+use crate::component::runtime::Fetched;
 use crate::eval::value::Value;
 
 /// The methods Packer's data source accepts.
@@ -43,6 +44,15 @@ impl crate::component::registry::Config for Config {
                 "write a full URL",
             );
         }
+    }
+}
+
+impl crate::component::runtime::DataSourceRun for Config {
+    fn fetch(self) -> crate::component::runtime::BoxFuture<'static, Result<Fetched, String>> {
+        Box::pin(async move {
+            let answer = fetch(&self).await.map_err(|e| format!("http: {e}"))?;
+            Ok(Fetched { value: answer.value, warnings: answer.warning.into_iter().collect() })
+        })
     }
 }
 

@@ -198,7 +198,7 @@ impl crate::component::runtime::ProvisionerRun for Config {
             if use_file && !self.skip_clean.unwrap_or(false) {
                 let _ = comm.exec(format!("rm -f '{env_file}'"), cx.ui.clone(), cx.cancel.clone()).await;
             }
-            if let Some(d) = self.pause_after.as_deref().and_then(crate::component::prepare::parse_duration) {
+            if let Some(d) = self.pause_after.as_deref().and_then(crate::gocompat::duration::parse_std) {
                 tokio::time::sleep(d).await;
             }
             Ok(())
@@ -211,7 +211,7 @@ impl Config {
     fn start_retry(&self) -> Duration {
         self.start_retry_timeout
             .as_deref()
-            .and_then(crate::component::prepare::parse_duration)
+            .and_then(crate::gocompat::duration::parse_std)
             .unwrap_or(Duration::from_secs(300))
     }
 

@@ -222,56 +222,11 @@ pub fn timestamp(_: &Context<'_>, _: &[Value]) -> R {
 /// `timeadd(timestamp, duration)`.
 pub fn timeadd(_: &Context<'_>, args: &[Value]) -> R {
     let t = timestamp_arg(args, 0)?;
-    let d = parse_duration(&string_arg(args, 1)?).map_err(|e| FnError::arg(1, e))?;
+    let d = crate::gocompat::duration::parse(&string_arg(args, 1)?).map_err(|e| FnError::arg(1, e))?;
     let total = i128::from(t.unix) * 1_000_000_000 + i128::from(t.nanos) + d;
     let unix = i64::try_from(total.div_euclid(1_000_000_000)).map_err(|_| FnError::call("time out of range"))?;
     let nanos = u32::try_from(total.rem_euclid(1_000_000_000)).unwrap_or(0);
     Ok(Value::string(Time { unix, nanos, offset: t.offset }.rfc3339()))
-}
-
-/// Go's `time.ParseDuration`, in nanoseconds.
-pub fn parse_duration(s: &str) -> Result<i128, String> {
-    let invalid = || format!("time: invalid duration {s:?}");
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Ok(0);
-    }
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total: f64 = 0.0;
-    while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let number = &rest[..n];
-        if number.is_empty() || number == "." {
-            return Err(invalid());
-        }
-        let value: f64 = number.parse().map_err(|_| invalid())?;
-        rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let unit = &rest[..u];
-        if unit.is_empty() {
-            return Err(format!("time: missing unit in duration {s:?}"));
-        }
-        let scale = match unit {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 6e10,
-            "h" => 3.6e12,
-            _ => return Err(format!("time: unknown unit {unit:?} in duration {s:?}")),
-        };
-        total += value * scale;
-        rest = &rest[u..];
-    }
-    #[allow(clippy::cast_possible_truncation)]
-    let ns = total.round() as i128;
-    Ok(if neg { -ns } else { ns })
 }
 
 /// `formatdate(spec, timestamp)`: cty's date spec (`YYYY`, `MM`, `DD`, `hh`, `mm`, `ss`,

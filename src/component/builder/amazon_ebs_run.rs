@@ -140,6 +140,13 @@ impl Run {
             g.insert("SourceAMIOwner".into(), source.owner_id().unwrap_or_default().to_string());
             g.insert("SourceAMIOwnerName".into(), source.image_owner_alias().unwrap_or_default().to_string());
             g.insert("SourceAMICreationDate".into(), source.creation_date().unwrap_or_default().to_string());
+            // `{{ .SourceAMITags.KEY }}`: each tag of the source AMI by its dotted path.
+            for tag in source.tags() {
+                g.insert(
+                    format!("SourceAMITags.{}", tag.key().unwrap_or_default()),
+                    tag.value().unwrap_or_default().to_string(),
+                );
+            }
         }
         self.go_on()?;
         let net = amazon_ebs_network::resolve(&self.cfg, &self.ec2, self.cx.ui.as_ref()).await?;

@@ -23,11 +23,14 @@ pub struct DecodeError {
     pub span: Option<Span>,
     /// A missing required field (reported at the block, not at a value).
     pub missing: Option<String>,
+    /// The argument the error is about, outermost first (`["launch_block_device_mappings",
+    /// "volume_size"]`); empty for the block itself.
+    pub path: Vec<String>,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.describe())
     }
 }
 
@@ -35,7 +38,7 @@ impl std::error::Error for DecodeError {}
 
 impl de::Error for DecodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DecodeError { message: msg.to_string(), span: None, missing: None }
+        DecodeError { message: msg.to_string(), span: None, missing: None, path: Vec::new() }
     }
 
     fn missing_field(field: &'static str) -> Self {
@@ -43,6 +46,7 @@ impl de::Error for DecodeError {
             message: format!("missing required argument `{field}`"),
             span: None,
             missing: Some(field.to_string()),
+            path: Vec::new(),
         }
     }
 
@@ -60,7 +64,12 @@ impl de::Error for DecodeError {
         };
         let expected =
             exp.to_string().replace("a sequence", "a list").replace("a map", "an object").replace("struct ", "object ");
-        DecodeError { message: format!("expected {expected}, found {found}"), span: None, missing: None }
+        DecodeError {
+            message: format!("expected {expected}, found {found}"),
+            span: None,
+            missing: None,
+            path: Vec::new(),
+        }
     }
 }
 
@@ -68,6 +77,21 @@ impl DecodeError {
     fn at(mut self, span: Span) -> Self {
         self.span.get_or_insert(span);
         self
+    }
+
+    /// The error as it happened inside the value of argument `key`.
+    fn within(mut self, key: &str) -> Self {
+        self.path.insert(0, key.to_string());
+        self
+    }
+
+    /// The message naming the argument it is about (`wrong value for `ami_regions`: expected a
+    /// list, found an object`), as Packer names the attribute.
+    pub fn describe(&self) -> String {
+        if self.path.is_empty() || self.missing.is_some() {
+            return self.message.clone();
+        }
+        format!("wrong value for `{}`: {}", self.path.join("."), self.message)
     }
 }
 
@@ -174,7 +198,7 @@ impl<'de> de::Deserializer<'de> for &Node {
                 // does not fit either, the honest message is that a list was wanted.
                 let message =
                     if e.missing.is_some() { e.message } else { "expected a list, found an object".to_string() };
-                DecodeError { message, span: Some(self.span), missing: e.missing }
+                DecodeError { message, span: Some(self.span), missing: e.missing, path: e.path }
             }),
         }
     }
@@ -283,7 +307,7 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
 
 struct Map<'a> {
     entries: std::slice::Iter<'a, (String, Span, Node)>,
-    value: Option<&'a Node>,
+    value: Option<(&'a str, &'a Node)>,
 }
 
 impl<'de> MapAccess<'de> for Map<'_> {
@@ -292,7 +316,7 @@ impl<'de> MapAccess<'de> for Map<'_> {
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DecodeError> {
         match self.entries.next() {
             Some((k, span, n)) => {
-                self.value = Some(n);
+                self.value = Some((k, n));
                 seed.deserialize(k.as_str().into_deserializer()).map(Some).map_err(|e: DecodeError| e.at(*span))
             }
             None => Ok(None),
@@ -300,7 +324,7 @@ impl<'de> MapAccess<'de> for Map<'_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DecodeError> {
-        let Some(n) = self.value.take() else { return Err(de::Error::custom("value without a key")) };
-        seed.deserialize(n).map_err(|e| e.at(n.span))
+        let Some((key, n)) = self.value.take() else { return Err(de::Error::custom("value without a key")) };
+        seed.deserialize(n).map_err(|e| e.at(n.span).within(key))
     }
 }

@@ -379,7 +379,7 @@ fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
                     Diagnostic::error(Code::MissingArgument, cx.header, format!("missing required argument `{field}`"))
                         .with_help(format!("set `{field}` in this block"))
                 }
-                None => Diagnostic::error(Code::TypeMismatch, e.span.unwrap_or(cx.header), e.message.clone()),
+                None => Diagnostic::error(Code::TypeMismatch, e.span.unwrap_or(cx.header), e.describe()),
             };
             cx.diags.push(d);
         }

@@ -34,17 +34,36 @@ fn parse_table<'t>(file: FileId, text: &'t str, diags: &mut Vec<Diagnostic>) -> 
         Ok(t) => Some(t),
         Err(e) => {
             let range = e.span().unwrap_or(0..0);
-            let end = range.end.max(range.start + 1).min(text.len().max(range.start));
+            let at = if range.is_empty() { crate::source::char_at(text, range.start) } else { range };
             let message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
-            let code = if message.contains("duplicate key") { Code::DuplicateKey } else { Code::SyntaxError };
-            diags.push(
-                Diagnostic::error(code, Span::new(file, range.start..end), format!("invalid TOML: {message}"))
+            let d = if message.contains("duplicate key") {
+                duplicate_key(file, text, at)
+            } else {
+                Diagnostic::error(Code::SyntaxError, Span::new(file, at), format!("invalid TOML: {message}"))
                     .with_label_message("here")
-                    .with_help("fix the TOML at this position; a key may be defined only once per table"),
-            );
+                    .with_help("fix the TOML at this position")
+            };
+            diags.push(d);
             None
         }
     }
+}
+
+/// A key or table defined twice, named: `table `variable.a` is defined twice`.
+fn duplicate_key(file: FileId, text: &str, at: std::ops::Range<usize>) -> Diagnostic {
+    let key = crate::source::slice(text, at.clone()).trim().trim_matches('"').to_string();
+    let line_start = text[..crate::source::floor_char_boundary(text, at.start)].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default().trim();
+    let (message, help) = match line.strip_prefix('[') {
+        Some(header) => {
+            let table = header.trim_start_matches('[').split(']').next().unwrap_or(header).trim();
+            (format!("table `{table}` is defined twice"), "merge the two tables into one, or rename one")
+        }
+        None => (format!("duplicate key `{key}`"), "a key may be set once per table; remove one of the two"),
+    };
+    Diagnostic::error(Code::DuplicateKey, Span::new(file, at), message)
+        .with_label_message("defined again here")
+        .with_help(help)
 }
 
 struct Reader<'a> {

@@ -178,7 +178,6 @@ impl PrepareCtx<'_> {
 
     /// A path relative to the template's folder.
     pub fn resolve(&self, p: &str) -> PathBuf {
-        let path = Path::new(p);
-        if path.is_absolute() { path.to_path_buf() } else { self.base_dir.join(path) }
+        crate::source::resolve_path(&self.base_dir, Path::new(p))
     }
 }

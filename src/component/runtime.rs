@@ -181,10 +181,9 @@ impl RunCx {
         }
     }
 
-    /// A path relative to the template's folder.
+    /// A path relative to the template's folder (`source::resolve_path`).
     pub fn path(&self, p: &str) -> PathBuf {
-        let path = PathBuf::from(p);
-        if path.is_absolute() { path } else { self.base_dir.join(path) }
+        crate::source::resolve_path(&self.base_dir, std::path::Path::new(p))
     }
 
     /// The environment variables Packer gives every script.

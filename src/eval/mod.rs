@@ -458,7 +458,7 @@ pub(crate) fn templatefile(env: &Env<'_>, ctx: &Ctx, call: &Expr, args: &[Expr])
             "`templatefile`: the variables must be an object",
         )));
     };
-    let full: PathBuf = if Path::new(p).is_absolute() { PathBuf::from(p) } else { Path::new(&env.path_root).join(p) };
+    let full: PathBuf = crate::source::resolve_path(Path::new(&env.path_root), Path::new(p));
     let text = env.vfs.read_to_string(&full).map_err(|e| {
         EvalError::from(Diagnostic::error(
             Code::FunctionError,

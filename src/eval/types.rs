@@ -183,6 +183,7 @@ pub fn convert(v: &Value, ty: &Type) -> Result<Value, String> {
                         true
                     }
                 });
+                sort_set(&mut out);
             }
             Value::list(out)
         }
@@ -228,6 +229,18 @@ pub fn convert(v: &Value, ty: &Type) -> Result<Value, String> {
     Ok(out.mark(v.sensitive))
 }
 
+/// cty keeps a set of strings in lexical order, of numbers in numeric order and of bools
+/// false first; a set of other values keeps the order it was made in.
+fn sort_set(items: &mut [Value]) {
+    if items.iter().all(|v| matches!(v.kind, Kind::String(_))) {
+        items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    } else if items.iter().all(|v| matches!(v.kind, Kind::Number(_))) {
+        items.sort_by(|a, b| a.as_number().partial_cmp(&b.as_number()).unwrap_or(std::cmp::Ordering::Equal));
+    } else if items.iter().all(|v| matches!(v.kind, Kind::Bool(_))) {
+        items.sort_by_key(|v| v.to_bool());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +253,13 @@ mod tests {
         let set =
             convert(&Value::list(vec![Value::string("a"), Value::string("a")]), &Type::Set(Box::new(Type::String)));
         assert_eq!(set, Ok(Value::list(vec![Value::string("a")])));
+        // Packer's documented example: `convert(["c", "b", "b"], set)` is `["b", "c"]`.
+        let strings = ["c", "b", "b"].iter().map(|s| Value::string(*s)).collect();
+        let set = convert(&Value::list(strings), &Type::Set(Box::new(Type::String)));
+        assert_eq!(set, Ok(Value::list(vec![Value::string("b"), Value::string("c")])));
+        let numbers = [10.0, 2.0, 10.0].iter().map(|n| Value::number(*n)).collect();
+        let set = convert(&Value::list(numbers), &Type::Set(Box::new(Type::Number)));
+        assert_eq!(set, Ok(Value::list(vec![Value::number(2.0), Value::number(10.0)])));
         let obj = Type::Object(vec![Attr { name: "a".into(), ty: Type::Number, optional: Some(Value::number(1.0)) }]);
         assert_eq!(convert(&Value::map(BTreeMap::new()), &obj).ok().and_then(|v| v.as_map().map(|m| m.len())), Some(1));
     }

@@ -83,6 +83,19 @@ pub fn slice(text: &str, range: std::ops::Range<usize>) -> &str {
     &text[start..end]
 }
 
+/// A path as a template means it: an absolute path as it is; a relative one against the
+/// template's folder `base` — unless it already starts with `base`, because it was built from
+/// `path.root` (`"${path.root}/files/x"`), which is itself relative to the working directory.
+/// Every component argument, file function and file check resolves paths through this.
+pub fn resolve_path(base: &std::path::Path, p: &std::path::Path) -> std::path::PathBuf {
+    let base_is_cwd = base.as_os_str().is_empty() || base == std::path::Path::new(".");
+    if p.is_absolute() || (base.is_relative() && !base_is_cwd && p.starts_with(base)) {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
 fn to_u32(n: usize) -> u32 {
     // Files over 4 GiB are refused when loaded, so offsets always fit.
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -192,6 +205,17 @@ mod tests {
         // An offset inside `é` (bytes 3..5 of line 2) counts as the character itself.
         assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(f.line_col(99), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn paths_resolve_against_the_template_folder_once() {
+        use std::path::{Path, PathBuf};
+        let base = Path::new("templates/web");
+        assert_eq!(resolve_path(base, Path::new("files/x")), PathBuf::from("templates/web/files/x"));
+        assert_eq!(resolve_path(base, Path::new("templates/web/files/x")), PathBuf::from("templates/web/files/x"));
+        assert_eq!(resolve_path(base, Path::new("/etc/hosts")), PathBuf::from("/etc/hosts"));
+        assert_eq!(resolve_path(Path::new("."), Path::new("x")), PathBuf::from("./x"));
+        assert_eq!(resolve_path(Path::new("/abs/t"), Path::new("x")), PathBuf::from("/abs/t/x"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn parse_string_template(file: FileId, file_text: &str, decoded: &str, map: 
             .with_help("interpolations are written `${expr}` and directives `%{if cond}`…`%{endif}`; write `$${` for a literal `${`")
     })?;
     let lower = Lower { file, text: file_text, base: 0 };
-    Ok(lower.template_expr(&template, Some(map), whole))
+    Ok(lower.template_expr(&template, Some(map), whole, Quoting::Raw))
 }
 
 fn first_line(s: &str) -> &str {
@@ -90,6 +90,73 @@ fn duplicate_object_key(file: FileId, text: &str, offset: usize) -> Diagnostic {
     )
     .with_label_message("defined again here")
     .with_help("an object may name each key once; remove one of the two")
+}
+
+/// How the literal text of a template was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// A heredoc, or a string already decoded (HCL-JSON, TOML): backslashes are text.
+    Raw,
+    /// The top level of a quoted HCL string: hcl-edit has decoded its escapes.
+    Quoted,
+    /// A directive body inside a quoted HCL string: its escapes are still to decode.
+    QuotedBody,
+}
+
+/// HCL's backslash escapes (`\n`, `\t`, `\"`, `\\`, `\uXXXX`, `\UXXXXXXXX`); anything else
+/// stays as written.
+fn decode_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some(u @ ('u' | 'U')) => {
+                let len = if u == 'u' { 4 } else { 8 };
+                let hex: String = chars.clone().skip(1).take(len).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).filter(|_| hex.len() == len) {
+                    Some(decoded) => {
+                        out.push(decoded);
+                        for _ in 0..len {
+                            chars.next();
+                        }
+                    }
+                    None => {
+                        out.push('\\');
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
+}
+
+/// Trims the whitespace at the start of the first part, when it is literal text.
+fn trim_start(parts: &mut [TemplatePart]) {
+    if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+        *s = s.trim_start().to_string();
+    }
+}
+
+/// Trims the whitespace at the end of the last part, when it is literal text.
+fn trim_end(parts: &mut [TemplatePart]) {
+    if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+        *s = s.trim_end().to_string();
+    }
 }
 
 /// A string without interpolation: Go-template actions in it (`{{timestamp}}`) become parts,
@@ -195,8 +262,8 @@ impl Lower<'_> {
                     })
                     .collect(),
             ),
-            Expression::StringTemplate(t) => return self.template_expr(t, None, span),
-            Expression::HeredocTemplate(h) => return self.template_expr(&h.template, None, span),
+            Expression::StringTemplate(t) => return self.template_expr(t, None, span, Quoting::Quoted),
+            Expression::HeredocTemplate(h) => return self.template_expr(&h.template, None, span, Quoting::Raw),
             Expression::Parenthesis(p) => return self.expr(p.inner(), span),
             Expression::Variable(v) => ExprKind::Variable(self.ident(v, span)),
             Expression::Conditional(c) => ExprKind::Conditional(
@@ -294,12 +361,16 @@ impl Lower<'_> {
         Expr::new(current.kind, span)
     }
 
-    fn template_expr(&self, t: &Template, map: Option<&SpanMap>, span: Span) -> Expr {
-        let parts = self.template_parts(t, map, span);
+    fn template_expr(&self, t: &Template, map: Option<&SpanMap>, span: Span, quoting: Quoting) -> Expr {
+        let parts = self.template_parts(t, map, span, quoting);
         template_or_single(parts, span)
     }
 
-    fn template_parts(&self, t: &Template, map: Option<&SpanMap>, span: Span) -> Vec<TemplatePart> {
+    /// The parts of a template. hcl-edit decodes backslash escapes in the top-level text of a
+    /// quoted string but not in the bodies of its `%{for}`/`%{if}` directives: those are decoded
+    /// here (`Quoting::QuotedBody`), so `"%{for x in xs}${x}\n%{endfor}"` has real line breaks.
+    fn template_parts(&self, t: &Template, map: Option<&SpanMap>, span: Span, quoting: Quoting) -> Vec<TemplatePart> {
+        let body_quoting = if quoting == Quoting::Raw { Quoting::Raw } else { Quoting::QuotedBody };
         // Inside HCL-JSON and TOML strings, hcl-edit's offsets are relative to the decoded string.
         let sub = |range: Option<std::ops::Range<usize>>| match (map, range) {
             (Some(m), Some(r)) => m.span(r.start, r.end),
@@ -307,7 +378,11 @@ impl Lower<'_> {
             (Some(_), None) => span,
         };
         let mut parts: Vec<TemplatePart> = Vec::new();
+        // `~` strip markers: `${~ x}` / `%{~ …}` trim the whitespace before the marker, `~}` the
+        // whitespace after it (HCL's template syntax).
+        let mut trim_next = false;
         for el in t.iter() {
+            let before = parts.len();
             match el {
                 Element::Literal(lit) => {
                     let s = sub(lit.span());
@@ -326,29 +401,69 @@ impl Lower<'_> {
                     };
                     match pieces {
                         Some(p) => parts.extend(p),
+                        None if quoting == Quoting::QuotedBody => {
+                            parts.push(TemplatePart::Literal(decode_escapes(lit.value())));
+                        }
                         None => parts.push(TemplatePart::Literal(lit.value().clone())),
                     }
+                    if std::mem::take(&mut trim_next) {
+                        trim_start(&mut parts[before..]);
+                    }
+                    continue;
                 }
                 Element::Interpolation(interp) => {
+                    if interp.strip.strip_start() {
+                        trim_end(&mut parts);
+                    }
                     let e = self.sub_expr(&interp.expr, map, span);
                     parts.push(TemplatePart::Interpolation(e));
+                    trim_next = interp.strip.strip_end();
                 }
                 Element::Directive(d) => match d.as_ref() {
-                    Directive::If(ifd) => parts.push(TemplatePart::If {
-                        cond: self.sub_expr(&ifd.if_expr.cond_expr, map, span),
-                        then: self.template_parts(&ifd.if_expr.template, map, span),
-                        otherwise: ifd
-                            .else_expr
-                            .as_ref()
-                            .map(|e| self.template_parts(&e.template, map, span))
-                            .unwrap_or_default(),
-                    }),
-                    Directive::For(f) => parts.push(TemplatePart::For {
-                        key_var: f.for_expr.key_var.as_ref().map(|k| self.sub_ident(k, map, span)),
-                        value_var: self.sub_ident(&f.for_expr.value_var, map, span),
-                        collection: self.sub_expr(&f.for_expr.collection_expr, map, span),
-                        body: self.template_parts(&f.for_expr.template, map, span),
-                    }),
+                    Directive::If(ifd) => {
+                        if ifd.if_expr.strip.strip_start() {
+                            trim_end(&mut parts);
+                        }
+                        let mut then = self.template_parts(&ifd.if_expr.template, map, span, body_quoting);
+                        if ifd.if_expr.strip.strip_end() {
+                            trim_start(&mut then);
+                        }
+                        let mut otherwise = Vec::new();
+                        if let Some(e) = &ifd.else_expr {
+                            if e.strip.strip_start() {
+                                trim_end(&mut then);
+                            }
+                            otherwise = self.template_parts(&e.template, map, span, body_quoting);
+                            if e.strip.strip_end() {
+                                trim_start(&mut otherwise);
+                            }
+                        }
+                        if ifd.endif_expr.strip.strip_start() {
+                            trim_end(if ifd.else_expr.is_some() { &mut otherwise } else { &mut then });
+                        }
+                        let cond = self.sub_expr(&ifd.if_expr.cond_expr, map, span);
+                        parts.push(TemplatePart::If { cond, then, otherwise });
+                        trim_next = ifd.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(f) => {
+                        if f.for_expr.strip.strip_start() {
+                            trim_end(&mut parts);
+                        }
+                        let mut body = self.template_parts(&f.for_expr.template, map, span, body_quoting);
+                        if f.for_expr.strip.strip_end() {
+                            trim_start(&mut body);
+                        }
+                        if f.endfor_expr.strip.strip_start() {
+                            trim_end(&mut body);
+                        }
+                        parts.push(TemplatePart::For {
+                            key_var: f.for_expr.key_var.as_ref().map(|k| self.sub_ident(k, map, span)),
+                            value_var: self.sub_ident(&f.for_expr.value_var, map, span),
+                            collection: self.sub_expr(&f.for_expr.collection_expr, map, span),
+                            body,
+                        });
+                        trim_next = f.endfor_expr.strip.strip_end();
+                    }
                 },
             }
         }
@@ -475,5 +590,37 @@ fn binary_op(op: hcl_edit::expr::BinaryOperator) -> BinaryOp {
         B::Mod => BinaryOp::Mod,
         B::And => BinaryOp::And,
         B::Or => BinaryOp::Or,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dumped(text: &str) -> String {
+        let e = parse_expression(FileId(0), text).expect("parses");
+        crate::ir::dump::expr(&e)
+    }
+
+    #[test]
+    fn strip_markers_trim_the_whitespace_beside_them() {
+        assert_eq!(dumped(r#""a  ${~ 1 ~}  b""#), r#""a${1}b""#);
+        assert_eq!(
+            dumped("\"%{ for i in [1, 2] ~}\\n- ${i}\\n%{ endfor ~}\\n\""),
+            r#""%{for i in [1, 2]}- ${i}\n%{endfor}""#
+        );
+        assert_eq!(
+            dumped(r#""x %{~ if true ~} y %{~ else ~} n %{~ endif ~} z""#),
+            r#""x%{if true}y%{else}n%{endif}z""#
+        );
+    }
+
+    #[test]
+    fn escapes_in_directive_bodies_of_quoted_strings_are_decoded() {
+        assert_eq!(
+            dumped(r#""%{ for i in [1] }${i}\n\t\"\u00e9%{ endfor }""#),
+            r#""%{for i in [1]}${i}\n\t\"é%{endfor}""#
+        );
+        assert_eq!(decode_escapes(r"a\qb\u12"), r"a\qb\u12");
     }
 }

@@ -164,8 +164,7 @@ fn expand(p: &str, base_dir: &Path) -> PathBuf {
             return PathBuf::from(home).join(rest);
         }
     }
-    let path = PathBuf::from(p);
-    if path.is_absolute() { path } else { base_dir.join(path) }
+    crate::source::resolve_path(base_dir, Path::new(p))
 }
 
 /// Whether libssh2's error says the connection itself is gone (socket errors, a disconnect, a

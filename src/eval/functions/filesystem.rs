@@ -86,7 +86,7 @@ fn resolve(ctx: &Context<'_>, args: &[Value], i: usize) -> Result<(String, PathB
     let p = string_arg(args, i)?;
     let expanded = expand_home(ctx, &p).map_err(|e| FnError::arg(i, e))?;
     let path = Path::new(&expanded);
-    let full = if path.is_absolute() { path.to_path_buf() } else { ctx.base_dir.join(path) };
+    let full = crate::source::resolve_path(ctx.base_dir, path);
     Ok((p, full))
 }
 

@@ -1,6 +1,7 @@
 //! Communicators: how forge reaches the machine being built. Their arguments sit in the
 //! builder's body, so builders flatten [`ssh::Config`] into their own configuration.
 
+pub mod docker;
 pub mod none;
 mod scp;
 mod socks;

@@ -297,10 +297,14 @@ impl Communicator for DockerComm {
     ) -> Option<BoxFuture<'static, Result<Option<i32>, RunError>>> {
         // The input is written to a file in the container, and one exec reads it as its
         // standard input (removed once opened): two API calls, no attached stream to manage.
+        // The file belongs to the container's user; another `exec_user` uploads instead.
+        if self.exec_user.as_deref().is_some_and(|u| !u.is_empty() && u != "root" && u != "0") {
+            return None;
+        }
         let me = self.clone();
         Some(Box::pin(async move {
             let file = format!("/tmp/.forge-stdin-{}", uuid::Uuid::new_v4().simple());
-            me.write_bytes(input, file.clone(), 0o600, false).await?;
+            me.write_bytes(input, file.clone(), 0o600, true).await?;
             let script = "exec 0<\"$1\" && rm -f \"$1\" && eval \"$2\"".to_string();
             let argv = vec!["/bin/sh".into(), "-c".into(), script, "sh".into(), file, command];
             me.run(argv, ui, cancel).await.map(Some)

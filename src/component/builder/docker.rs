@@ -218,7 +218,8 @@ fn check_changes(cx: &mut PrepareCtx<'_>) {
 /// `run_command` must be `docker run` options forge knows, then the image.
 fn check_run_command(cx: &mut PrepareCtx<'_>) {
     let Some(n) = cx.node.get("run_command") else { return };
-    if n.value.is_deferred() {
+    // `{{.Image}}` is a run-time value, so the list is too; its items are checked one by one.
+    if n.items.is_empty() {
         return;
     }
     // A run-time value stands for one argument that is not an option.

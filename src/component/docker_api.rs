@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
 
-use crate::component::runtime::RunError;
+use crate::component::runtime::{RunError, Ui};
 
 /// A request body: small JSON or a stream of bytes.
 pub type Body = BoxBody<Bytes, std::io::Error>;
@@ -360,6 +360,44 @@ impl Demux {
             out(self.pending[0], &self.pending[8..8 + len]);
             self.pending.drain(..8 + len);
         }
+    }
+}
+
+/// Registry credentials, declared once for the `docker` builder (to pull) and `docker-push`.
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
+pub struct Login {
+    /// Log in to the registry first.
+    #[serde(default, deserialize_with = "crate::component::weak::bool")]
+    pub login: Option<bool>,
+    /// The registry to log in to.
+    pub login_server: Option<String>,
+    /// The registry user.
+    pub login_username: Option<String>,
+    /// The registry password (sent to the daemon only, never printed).
+    #[schemars(extend("writeOnly" = true))]
+    pub login_password: Option<String>,
+}
+
+impl Login {
+    /// Whether `login = true`.
+    pub fn wanted(&self) -> bool {
+        self.login == Some(true)
+    }
+
+    /// With `login = true`, checks the credentials with the registry through the daemon
+    /// (Packer's `Logging in...`) and returns the `X-Registry-Auth` value; without, the
+    /// header of no credentials (push wants one).
+    pub async fn auth(&self, docker: &Docker, ui: &dyn Ui) -> Result<String, RunError> {
+        if !self.wanted() {
+            return Ok(registry_auth("", "", ""));
+        }
+        ui.message("Logging in...");
+        let user = self.login_username.clone().unwrap_or_default();
+        let password = self.login_password.clone().unwrap_or_default();
+        let server = self.login_server.clone().unwrap_or_default();
+        let body = serde_json::json!({ "username": user, "password": password, "serveraddress": server });
+        docker.json(http::Method::POST, "/auth", Some(&body)).await?;
+        Ok(registry_auth(&user, &password, &server))
     }
 }
 

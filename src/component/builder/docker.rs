@@ -59,15 +59,9 @@ pub struct Config {
     pub export_path: Option<String>,
     /// Throw the container away.
     pub discard: Option<bool>,
-    /// Log in to a registry to pull the image.
-    pub login: Option<bool>,
-    /// The registry to log in to.
-    pub login_server: Option<String>,
-    /// The registry user.
-    pub login_username: Option<String>,
-    /// The registry password.
-    #[schemars(extend("writeOnly" = true))]
-    pub login_password: Option<String>,
+    /// Credentials to pull the image with.
+    #[serde(flatten)]
+    pub login: crate::component::docker_api::Login,
     /// Log in to Amazon ECR (not supported).
     pub ecr_login: Option<bool>,
     /// A Windows container on a Windows host (not supported).
@@ -120,7 +114,7 @@ impl crate::component::registry::Config for Config {
         cx.duration("pause_before_connecting");
         cx.refuse("ecr_login", "log in to ECR beforehand and pull the image, then set `pull = false`");
         cx.refuse("windows_container", "forge builds Linux containers only");
-        if self.login == Some(true) && self.login_server.as_deref().unwrap_or_default().is_empty() {
+        if self.login.wanted() && self.login.login_server.as_deref().unwrap_or_default().is_empty() {
             cx.error("login", "`login` needs `login_server`", "set `login_server` to the registry to log in to");
         }
         check_changes(cx);

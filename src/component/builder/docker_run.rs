@@ -99,29 +99,17 @@ impl Run {
         Ok(dir)
     }
 
-    /// `X-Registry-Auth` for `login = true`, after checking the credentials with the registry.
-    async fn login(&self) -> Result<Option<String>, RunError> {
-        if self.cfg.login != Some(true) {
-            return Ok(None);
-        }
-        self.cx.ui.message("Logging in...");
-        let user = self.cfg.login_username.clone().unwrap_or_default();
-        let password = self.cfg.login_password.clone().unwrap_or_default();
-        let server = self.cfg.login_server.clone().unwrap_or_default();
-        let body = json!({ "username": user, "password": password, "serveraddress": server });
-        self.docker
-            .json(Method::POST, "/auth", Some(&body))
-            .await
-            .map_err(|e| RunError::failed(format!("Error logging in: {e}")))?;
-        Ok(Some(docker_api::registry_auth(&user, &password, &server)))
-    }
-
     async fn pull(&self) -> Result<(), RunError> {
         let image = &self.cfg.image;
         self.cx.ui.say(&format!("Pulling Docker image: {image}"));
-        let auth = self.login().await?;
+        let login = &self.cfg.login;
+        let auth = login
+            .auth(&self.docker, self.cx.ui.as_ref())
+            .await
+            .map_err(|e| RunError::failed(format!("Error logging in: {e}")))?;
+        let auth = login.wanted().then_some(auth);
         let result = pull(&self.docker, image, self.cfg.platform.as_deref(), auth, |l| self.cx.ui.message(l)).await;
-        if auth_used(&self.cfg) {
+        if login.wanted() {
             self.cx.ui.message("Logging out...");
         }
         result.map_err(|e| RunError::failed(format!("Error pulling Docker image: {e}")))
@@ -314,10 +302,6 @@ async fn remove_container(
     ui.say(&format!("Killing the container: {id}"));
     let path = format!("/containers/{}?{}", segment(id), query(&[("force", "true"), ("v", "true")]));
     docker.json(Method::DELETE, &path, None).await.map(|_| ()).map_err(|e| e.to_string())
-}
-
-fn auth_used(cfg: &Config) -> bool {
-    cfg.login == Some(true)
 }
 
 /// Pulls `image` (with `auth`, an `X-Registry-Auth` value), each progress line to `line`.

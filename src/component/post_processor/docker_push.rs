@@ -4,7 +4,6 @@
 use http::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::component::builder::docker_run::IMPORT_ID;
 use crate::component::docker_api::{self, Docker, query, segment};
@@ -15,15 +14,9 @@ use crate::component::runtime::{Artifact, BoxFuture, PostProcessed, RunCx, RunEr
 /// Configuration of the `docker-push` post-processor.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Config {
-    /// Log in to the registry before pushing.
-    pub login: Option<bool>,
-    /// The registry to log in to.
-    pub login_server: Option<String>,
-    /// The registry user.
-    pub login_username: Option<String>,
-    /// The registry password.
-    #[schemars(extend("writeOnly" = true))]
-    pub login_password: Option<String>,
+    /// Credentials to push with.
+    #[serde(flatten)]
+    pub login: crate::component::docker_api::Login,
     /// Log in to Amazon ECR (not supported).
     pub ecr_login: Option<bool>,
     /// Keep the input artifact.
@@ -45,24 +38,12 @@ impl crate::component::runtime::PostProcessorRun for Config {
                 "Can only import from docker-import and docker-tag artifacts.",
             )?;
             let docker = Docker::from_env();
-            let user = self.login_username.clone().unwrap_or_default();
-            let password = self.login_password.clone().unwrap_or_default();
-            let server = self.login_server.clone().unwrap_or_default();
-            let login = self.login == Some(true);
-            if login {
-                cx.ui.message("Logging in...");
-                let body = json!({ "username": user, "password": password, "serveraddress": server });
-                docker
-                    .json(Method::POST, "/auth", Some(&body))
-                    .await
-                    .map_err(|e| RunError::failed(format!("Error logging in to Docker: {e}")))?;
-            }
-            // The daemon wants the header even for a registry without authentication.
-            let auth = if login {
-                docker_api::registry_auth(&user, &password, &server)
-            } else {
-                docker_api::registry_auth("", "", "")
-            };
+            let login = self.login.wanted();
+            let auth = self
+                .login
+                .auth(&docker, cx.ui.as_ref())
+                .await
+                .map_err(|e| RunError::failed(format!("Error logging in to Docker: {e}")))?;
             let tags = input.state.get("docker_tags").cloned().unwrap_or_default();
             let mut names = vec![input.id.clone()];
             names.extend(tags.iter().cloned());

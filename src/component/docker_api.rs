@@ -116,8 +116,9 @@ impl Docker {
         let (sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
             .await
             .map_err(|e| RunError::failed(format!("cannot talk to the Docker daemon at {}: {e}", self.address())))?;
+        // With upgrades, so an exec's input can be attached to the connection.
         tokio::spawn(async move {
-            let _ = conn.await;
+            let _ = conn.with_upgrades().await;
         });
         Ok(sender)
     }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
+use crate::component::communicator::docker_shell::{MAX_INLINE_INPUT, Shell};
 use crate::component::communicator::ssh_client::LineBuffer;
 use crate::component::docker_api::{self, Demux, Docker, query, segment};
 use crate::component::runtime::{BoxFuture, Communicator, RunError, Ui};
@@ -33,6 +34,9 @@ pub struct DockerComm {
     fix_upload_owner: bool,
     /// The container's working folder: relative remote paths are relative to it.
     workdir: String,
+    /// The shell commands are sent to, started at the first command (`None` again after it
+    /// went away; `Err` when the daemon cannot attach one: each command is then an exec).
+    shell: Arc<tokio::sync::Mutex<Option<Result<Shell, String>>>>,
 }
 
 impl DockerComm {
@@ -45,7 +49,7 @@ impl DockerComm {
     ) -> Result<DockerComm, RunError> {
         let info = docker.json(Method::GET, &format!("/containers/{}/json", segment(&container)), None).await?;
         let workdir = info["Config"]["WorkingDir"].as_str().filter(|w| !w.is_empty()).unwrap_or("/").to_string();
-        Ok(DockerComm { docker, container, exec_user, fix_upload_owner, workdir })
+        Ok(DockerComm { docker, container, exec_user, fix_upload_owner, workdir, shell: Arc::default() })
     }
 
     /// A remote path made absolute against the container's working folder.
@@ -55,6 +59,36 @@ impl DockerComm {
         } else {
             format!("{}/{remote}", self.workdir.trim_end_matches('/'))
         }
+    }
+
+    /// Runs `command` (with `input`) in the container's shell, started at the first command;
+    /// `None` when no shell can be attached.
+    async fn in_shell(
+        &self,
+        command: &str,
+        input: Option<&[u8]>,
+        ui: &Arc<dyn Ui>,
+        cancel: &CancellationToken,
+    ) -> Option<Result<Option<i32>, RunError>> {
+        let mut slot = self.shell.lock().await;
+        if slot.is_none() {
+            let started = Shell::start(&self.docker, &self.container, self.exec_user.as_deref()).await;
+            *slot = Some(started.map_err(|e| e.to_string()));
+        }
+        let shell = match slot.as_mut() {
+            Some(Ok(shell)) => shell,
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, "no attached shell: one exec per command");
+                return None;
+            }
+            None => return None,
+        };
+        let result = shell.run(command, input, ui, cancel).await;
+        if !matches!(result, Ok(Some(_))) {
+            // Gone or cancelled: its state is unknown, the next command starts another.
+            *slot = None;
+        }
+        Some(result)
     }
 
     /// Runs `argv` in the container; streams its output to `ui`; its exit code.
@@ -285,7 +319,12 @@ impl Communicator for DockerComm {
         cancel: CancellationToken,
     ) -> BoxFuture<'static, Result<Option<i32>, RunError>> {
         let me = self.clone();
-        Box::pin(async move { me.run(vec!["/bin/sh".into(), "-c".into(), command], ui, cancel).await.map(Some) })
+        Box::pin(async move {
+            if let Some(done) = me.in_shell(&command, None, &ui, &cancel).await {
+                return done;
+            }
+            me.run(vec!["/bin/sh".into(), "-c".into(), command], ui, cancel).await.map(Some)
+        })
     }
 
     fn exec_with_input(
@@ -295,20 +334,18 @@ impl Communicator for DockerComm {
         ui: Arc<dyn Ui>,
         cancel: CancellationToken,
     ) -> Option<BoxFuture<'static, Result<Option<i32>, RunError>>> {
-        // The input is written to a file in the container, and one exec reads it as its
-        // standard input (removed once opened): two API calls, no attached stream to manage.
-        // The file belongs to the container's user; another `exec_user` uploads instead.
-        if self.exec_user.as_deref().is_some_and(|u| !u.is_empty() && u != "root" && u != "0") {
-            return None;
-        }
         let me = self.clone();
-        Some(Box::pin(async move {
-            let file = format!("/tmp/.forge-stdin-{}", uuid::Uuid::new_v4().simple());
-            me.write_bytes(input, file.clone(), 0o600, true).await?;
-            let script = "exec 0<\"$1\" && rm -f \"$1\" && eval \"$2\"".to_string();
-            let argv = vec!["/bin/sh".into(), "-c".into(), script, "sh".into(), file, command];
-            me.run(argv, ui, cancel).await.map(Some)
-        }))
+        if input.len() <= MAX_INLINE_INPUT {
+            return Some(Box::pin(async move {
+                if let Some(done) = me.in_shell(&command, Some(&input), &ui, &cancel).await {
+                    return done;
+                }
+                me.exec_with_file(command, input, ui, cancel).await
+            }));
+        }
+        // A large input is written to a file in the container, and one exec reads it as its
+        // standard input (removed once opened).
+        Some(Box::pin(async move { me.exec_with_file(command, input, ui, cancel).await }))
     }
 
     fn upload(&self, local: PathBuf, remote: String) -> BoxFuture<'static, Result<(), RunError>> {
@@ -329,6 +366,24 @@ impl Communicator for DockerComm {
 }
 
 impl DockerComm {
+    /// Runs `command` with `input` written to a file first (two API calls): for inputs too
+    /// large for a command line, or without an attached shell.
+    async fn exec_with_file(
+        &self,
+        command: String,
+        input: Vec<u8>,
+        ui: Arc<dyn Ui>,
+        cancel: CancellationToken,
+    ) -> Result<Option<i32>, RunError> {
+        let file = format!("/tmp/.forge-stdin-{}", uuid::Uuid::new_v4().simple());
+        // The file belongs to the container's user; another `exec_user` must be able to read it.
+        let other_user = self.exec_user.as_deref().is_some_and(|u| !u.is_empty() && u != "root" && u != "0");
+        self.write_bytes(input, file.clone(), if other_user { 0o644 } else { 0o600 }, true).await?;
+        let script = "exec 0<\"$1\" && rm -f \"$1\" && eval \"$2\"".to_string();
+        let argv = vec!["/bin/sh".into(), "-c".into(), script, "sh".into(), file, command];
+        self.run(argv, ui, cancel).await.map(Some)
+    }
+
     /// Writes `bytes` to one file; `owned` gives it to the container's user.
     async fn write_bytes(&self, bytes: Vec<u8>, remote: String, mode: i32, owned: bool) -> Result<(), RunError> {
         let name = entry_name(&self.absolute(&remote));

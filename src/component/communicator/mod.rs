@@ -2,6 +2,7 @@
 //! builder's body, so builders flatten [`ssh::Config`] into their own configuration.
 
 pub mod docker;
+mod docker_shell;
 pub mod none;
 mod scp;
 mod socks;

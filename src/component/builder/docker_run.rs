@@ -122,52 +122,43 @@ impl Run {
             .run_command
             .clone()
             .unwrap_or_else(|| docker_run_command::DEFAULT.iter().map(|s| (*s).to_string()).collect());
-        let args: Vec<String> = template
-            .iter()
-            .map(|a| crate::component::runtime::render_component_template(a, &[("Image", &self.cfg.image)]))
-            .collect();
-        let mut spec = docker_run_command::parse(&args, &self.cfg.image)
+        // Packer puts the builder's own options before `run_command`'s, on one `docker run`
+        // line; forge reads that line as one.
+        let mut args = self.options(shared);
+        args.extend(
+            template
+                .iter()
+                .map(|a| crate::component::runtime::render_component_template(a, &[("Image", &self.cfg.image)])),
+        );
+        let spec = docker_run_command::parse(&args, &self.cfg.image)
             .map_err(|e| RunError::failed(format!("{} ({})", e.message, e.help)))?;
-        // Packer puts its own options before `run_command`'s.
-        let mut shown = Vec::new();
+        Ok((spec, args))
+    }
+
+    /// The builder's settings as `docker run` options, in Packer's order.
+    fn options(&self, shared: &std::path::Path) -> Vec<String> {
         let c = &self.cfg;
-        for d in c.device.iter().flatten() {
-            spec.devices.push(d.clone());
-            shown.extend(["--device".to_string(), d.clone()]);
-        }
-        for cap in c.cap_add.iter().flatten() {
-            spec.cap_add.push(cap.clone());
-            shown.extend(["--cap-add".to_string(), cap.clone()]);
-        }
-        for cap in c.cap_drop.iter().flatten() {
-            spec.cap_drop.push(cap.clone());
-            shown.extend(["--cap-drop".to_string(), cap.clone()]);
-        }
-        if c.privileged == Some(true) {
-            spec.privileged = true;
-            shown.push("--privileged".into());
-        }
-        if let Some(r) = c.runtime.as_deref().filter(|r| !r.is_empty()) {
-            spec.runtime = Some(r.to_string());
-            shown.extend(["--runtime".to_string(), r.to_string()]);
-        }
-        if let Some(p) = c.platform.as_deref().filter(|p| !p.is_empty()) {
-            spec.platform = Some(p.to_string());
-            shown.extend(["--platform".to_string(), p.to_string()]);
-        }
-        let mut tmpfs: Vec<String> = c.tmpfs.clone().unwrap_or_default();
-        let mut binds: Vec<String> = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        let mut add = |flag: &str, values: &[String]| {
+            for v in values {
+                args.extend([flag.to_string(), v.clone()]);
+            }
+        };
+        let one = |v: &Option<String>| v.iter().filter(|v| !v.is_empty()).cloned().collect::<Vec<_>>();
+        add("--device", c.device.as_deref().unwrap_or_default());
+        add("--cap-add", c.cap_add.as_deref().unwrap_or_default());
+        add("--cap-drop", c.cap_drop.as_deref().unwrap_or_default());
+        add("--runtime", &one(&c.runtime));
+        add("--platform", &one(&c.platform));
+        let mut tmpfs = c.tmpfs.clone().unwrap_or_default();
+        let mut binds = Vec::new();
         if c.systemd == Some(true) {
             tmpfs.extend(["/run".to_string(), "/run/lock".to_string(), "/tmp".to_string()]);
-            binds.push("/sys/fs/cgroup:/sys/fs/cgroup:rw".into());
-            spec.cgroupns = Some("host".into());
-            spec.stop_signal = Some("SIGRTMIN+3".into());
-            shown.extend(["--cgroupns".to_string(), "host".to_string()]);
+            binds.push("/sys/fs/cgroup:/sys/fs/cgroup:rw".to_string());
+            add("--cgroupns", &["host".to_string()]);
+            add("--stop-signal", &["SIGRTMIN+3".to_string()]);
         }
-        for t in tmpfs {
-            spec.tmpfs.push(t.clone());
-            shown.extend(["--tmpfs".to_string(), t]);
-        }
+        add("--tmpfs", &tmpfs);
         for (host, guest) in c.volumes.iter().flatten() {
             let host = match host.strip_prefix("~/") {
                 Some(rest) => std::env::var("HOME").map(|h| format!("{h}/{rest}")).unwrap_or_else(|_| host.clone()),
@@ -177,12 +168,11 @@ impl Run {
         }
         let container_dir = c.container_dir.clone().unwrap_or_else(|| "/packer-files".into());
         binds.push(format!("{}:{container_dir}", shared.display()));
-        for b in &binds {
-            shown.extend(["-v".to_string(), b.clone()]);
+        add("-v", &binds);
+        if c.privileged == Some(true) {
+            args.push("--privileged".into());
         }
-        spec.binds.splice(0..0, binds);
-        shown.extend(args);
-        Ok((spec, shown))
+        args
     }
 
     /// Creates the container (its removal registered at once) and starts it.

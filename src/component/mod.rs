@@ -11,6 +11,7 @@ pub mod builder;
 pub mod communicator;
 pub mod datasource;
 pub mod decode;
+pub mod docker_api;
 pub mod grammar;
 pub mod node;
 pub mod post_processor;

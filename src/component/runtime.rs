@@ -62,7 +62,7 @@ impl RunError {
 }
 
 /// What a build produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Artifact {
     /// The producer's id (`packer.file`), as Packer reports it.
     pub builder_id: String,
@@ -72,6 +72,9 @@ pub struct Artifact {
     pub description: String,
     /// Files that make it up.
     pub files: Vec<String>,
+    /// Packer's state data a later post-processor reads (`docker_tags`: the tags docker-tag
+    /// made, which docker-push pushes).
+    pub state: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Undoes something a step created, once, at the end of the build.
@@ -132,7 +135,22 @@ pub enum Produced {
 }
 
 /// A builder's work after provisioning.
-pub type Finish = Box<dyn FnOnce() -> BoxFuture<'static, Result<Artifact, RunError>> + Send>;
+pub type Finish = Box<dyn FnOnce() -> BoxFuture<'static, Result<Finished, RunError>> + Send>;
+
+/// What a builder's work after provisioning produced: the final artifact, and the values it
+/// learnt then (docker's `ImageSha256`), which the post-processors see as `build.X`.
+pub struct Finished {
+    /// The final artifact.
+    pub artifact: Artifact,
+    /// Values learnt while finishing.
+    pub generated: BTreeMap<String, String>,
+}
+
+impl From<Artifact> for Finished {
+    fn from(artifact: Artifact) -> Finished {
+        Finished { artifact, generated: BTreeMap::new() }
+    }
+}
 
 /// A connection to the machine being built (SSH).
 pub trait Communicator: Send + Sync {

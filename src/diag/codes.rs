@@ -127,7 +127,7 @@ codes! {
     FileNotFound = "F3020", "file-not-found",
         "A local file that a component needs (a `shell` script, a `file` provisioner source) does not exist. Paths are relative to the template's folder; set `generated = true` when an earlier step creates the file.";
     PluginComponent = "F3021", "plugin-component",
-        "The component type exists in Packer as a plugin (vsphere-iso, azure-arm, docker, qemu, ansible…) but is not built into forge.";
+        "The component type exists in Packer as a plugin (vsphere-iso, azure-arm, qemu, ansible…) but is not built into forge.";
     UnknownComponentType = "F3022", "unknown-component-type",
         "No builder, provisioner, post-processor or data source of this type exists. The help names the closest one.";
     UnsupportedArgument = "F3023", "unsupported-argument",

@@ -255,6 +255,7 @@ impl Job {
             Ctx { source: Some((self.bp.builder_type.clone(), self.bp.source_name.clone())), ..Ctx::default() };
         let built = self.builder(&cx, &source_ctx).await.map_err(|e| (e, false))?;
         cx.comm = built.communicator;
+        let learnt = built.generated.clone();
         let ctx = self.with_generated(self.bp.ctx(), &built.artifact, built.generated);
         for p in &self.bp.provisioners {
             loop {
@@ -270,9 +271,21 @@ impl Job {
         }
         // A builder that has work after provisioning (stop the instance, create the image)
         // gives the final artifact then.
-        let builder = match built.artifact {
-            Produced::Finish(f) => self.cancellable(f()).await.map_err(|e| (e, false))?,
-            Produced::Artifact(a) => a,
+        let (builder, ctx) = match built.artifact {
+            Produced::Finish(f) => {
+                let done = self.cancellable(f()).await.map_err(|e| (e, false))?;
+                if done.generated.is_empty() {
+                    (done.artifact, ctx)
+                } else {
+                    // What the builder learnt while finishing (docker's `ImageSha256`) reaches
+                    // the post-processors; `ID` stays what the provisioners saw.
+                    let mut all = learnt;
+                    all.extend(done.generated);
+                    let unfinished = Produced::Artifact(Artifact::default());
+                    (done.artifact, self.with_generated(self.bp.ctx(), &unfinished, all))
+                }
+            }
+            Produced::Artifact(a) => (a, ctx),
         };
         self.post_process(&ctx, builder, cleanups).await.map_err(|e| (e, false))
     }

@@ -437,7 +437,7 @@ fn artifact(amis: &BTreeMap<String, Ami>) -> Artifact {
             .join("\n")
             + "\n"
     };
-    Artifact { builder_id: "mitchellh.amazonebs".into(), id, description, files: Vec::new() }
+    Artifact { builder_id: "mitchellh.amazonebs".into(), id, description, ..Artifact::default() }
 }
 
 /// Deregisters an AMI and deletes its snapshots; the error names what was left.

@@ -101,7 +101,9 @@ impl crate::component::runtime::BuilderRun for Config {
             let mut generated = run.cfg.comm.connection_values(&cx.base_dir);
             generated.extend(run.generated.lock().map(|g| g.clone()).unwrap_or_default());
             Ok(Built {
-                artifact: Produced::Finish(Box::new(move || Box::pin(async move { run.finish().await }))),
+                artifact: Produced::Finish(Box::new(move || {
+                    Box::pin(async move { run.finish().await.map(Into::into) })
+                })),
                 communicator: Some(communicator),
                 generated,
             })

@@ -61,6 +61,7 @@ impl crate::component::runtime::BuilderRun for Config {
                 id: "File".into(),
                 description: format!("Stored file: {}", self.target),
                 files: vec![self.target.clone()],
+                ..Artifact::default()
             }))
         })
     }

@@ -29,6 +29,7 @@ impl crate::component::runtime::BuilderRun for Config {
                 id: "Null".into(),
                 description: "Did not export anything. This is the null builder".into(),
                 files: Vec::new(),
+                ..Artifact::default()
             });
             built.generated = self.comm.connection_values(&cx.base_dir);
             if self.comm.kind() != "none" {

@@ -168,7 +168,15 @@ impl Config {
         cx.one_of_values("ssh_interface", &["public_ip", "private_ip", "public_dns", "private_dns", ""]);
         match self.kind() {
             "ssh" => {}
-            "winrm" | "docker" | "dockerWindowsContainer" => {
+            "docker" => {
+                cx.error(
+                    "communicator",
+                    "the `docker` communicator works with the `docker` builder only",
+                    "use `ssh` or `none` with this builder",
+                );
+                return;
+            }
+            "winrm" | "dockerWindowsContainer" => {
                 let kind = self.kind().to_string();
                 cx.error(
                     "communicator",

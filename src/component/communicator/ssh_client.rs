@@ -825,10 +825,10 @@ impl BackgroundWriter {
 
 /// Splits a byte stream into lines as they complete.
 #[derive(Default)]
-struct LineBuffer(Vec<u8>);
+pub(crate) struct LineBuffer(Vec<u8>);
 
 impl LineBuffer {
-    fn push(&mut self, bytes: &[u8], mut line: impl FnMut(&str)) {
+    pub(crate) fn push(&mut self, bytes: &[u8], mut line: impl FnMut(&str)) {
         self.0.extend_from_slice(bytes);
         while let Some(i) = self.0.iter().position(|b| *b == b'\n') {
             let text = String::from_utf8_lossy(&self.0[..i]).trim_end_matches('\r').to_string();
@@ -837,7 +837,7 @@ impl LineBuffer {
         }
     }
 
-    fn flush(&mut self, mut line: impl FnMut(&str)) {
+    pub(crate) fn flush(&mut self, mut line: impl FnMut(&str)) {
         if !self.0.is_empty() {
             line(&String::from_utf8_lossy(&self.0));
             self.0.clear();

@@ -24,6 +24,7 @@ impl crate::component::runtime::PostProcessorRun for Config {
                 id: String::new(),
                 description: format!("Created artifact from files: {}", self.files.join(", ")),
                 files: self.files.clone(),
+                ..Artifact::default()
             };
             Ok(PostProcessed { artifact, keep: self.keep_input_artifact.unwrap_or(true), force_keep: false })
         })

@@ -86,6 +86,7 @@ impl crate::component::runtime::PostProcessorRun for Config {
                 id: String::new(),
                 description: format!("Created artifact from files: {}", files.join(", ")),
                 files,
+                ..Artifact::default()
             };
             Ok(PostProcessed { artifact, keep: true, force_keep: true })
         })

@@ -95,6 +95,7 @@ impl crate::component::runtime::PostProcessorRun for Config {
                 id: output.clone(),
                 description: format!("compressed artifacts in: {output}"),
                 files: vec![output],
+                ..Artifact::default()
             };
             Ok(PostProcessed { artifact, keep: self.keep_input_artifact.unwrap_or(false), force_keep: false })
         })

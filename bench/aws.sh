@@ -9,7 +9,7 @@
 # Needs ../shared; installs packer, openssh-server and moto[server] when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-5}
 python3 -c "import moto" 2>/dev/null || python3 -m pip install -q "moto[server]" >/dev/null
 . bench/peer.sh
 peer_setup aws
@@ -56,18 +56,22 @@ one() {  # tool variant -> prints "seconds calls"
   t0=$(date +%s.%N)
   if ! "$bin" build -color=false "${args[@]}" "$tpl" >"$PEER/$tool-$variant.out" 2>&1; then
     echo "$tool $variant failed:" >&2; tail -5 "$PEER/$tool-$variant.out" >&2
+    exit 1  # a failed build is an error, not a timed sample
   fi
   t1=$(date +%s.%N)
   if [ -n "$fci" ]; then touch "$PEER/stop"; wait "$fci" || true; cp "$PEER/authorized_keys.orig" "$PEER/sshd/authorized_keys"; fi
   echo "$(python3 -c "print(round($t1-$t0, 3))") $(calls_since "$before" "$ua")"
 }
-echo "| variant | tool | median wall (of $runs) | EC2 calls |"
+echo "| variant | tool | median wall (min-max) of $runs after a warm-up | EC2 calls |"
 echo "| --- | --- | --- | --- |"
 for variant in keypair tempkey; do
   declare -A times=() calls=()
+  for tool in packer forge; do one "$tool" "$variant" >/dev/null || exit 1; done  # warm-up, not counted
   for _ in $(seq "$runs"); do
     for tool in packer forge; do
-      read -r s n < <(one "$tool" "$variant")
+      s= n=
+      read -r s n < <(one "$tool" "$variant") || true
+      [ -n "${s:-}" ] || { echo "$tool $variant: no timing (the build failed)" >&2; exit 1; }
       times[$tool]+="$s "
       calls[$tool]=$n
     done

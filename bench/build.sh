@@ -21,11 +21,12 @@ cp "$shared/bench/peer/scenarios/local/local.json" "$shared/bench/peer/scenarios
 cd "$work"
 mkdir -p out
 echo "## local scenario (sleep 0), whole process"
-hyperfine -N --warmup 2 --runs "${RUNS:-10}" \
+hyperfine -N --warmup 2 --runs "${RUNS:-10}" --export-json result.json \
   "packer build -color=false -force -var sleep=0 local.pkr.hcl" \
   "$forge build -color=false -force -var sleep=0 local.pkr.hcl" \
   "packer build -color=false -force -var sleep=0 local.json" \
-  "$forge build -color=false -force -var sleep=0 local.json" 2>/dev/null | grep -E "Time|±|packer|forge" || true
+  "$forge build -color=false -force -var sleep=0 local.json" >/dev/null
+python3 "$here/bench/summary.py" result.json "packer, HCL" "forge, HCL" "packer, JSON" "forge, JSON"
 
 echo
 echo "## N parallel shell-local builds, each sleeping 1 s"

@@ -1,7 +1,8 @@
 # Shared set-up of the side-by-side benchmarks on ../shared/bench/peer (sourced, not run):
 # installs packer and openssh-server when missing, builds forge (FORGE_PROFILE=debug reuses the
 # test build), copies the peer's sshd and scenarios into a fresh $PEER and starts its sshd.
-# `peer_setup SCENARIO` sets $forge and $PEER; `median` reads numbers, prints their median.
+# `peer_setup SCENARIO` sets $forge and $PEER; `median` reads numbers, prints their median and
+# their min-max.
 peer_setup() {
   local scenario=$1 here=$PWD
   command -v packer >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq packer >/dev/null; }
@@ -19,4 +20,4 @@ peer_setup() {
   export CHECKPOINT_DISABLE=1
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%s (%s-%s)\n", a[int((NR+1)/2)], a[1], a[NR]}'; }

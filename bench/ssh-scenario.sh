@@ -7,7 +7,7 @@
 # test build). Needs ../shared; installs packer and openssh-server when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-5}
 . bench/peer.sh
 peer_setup ssh
 trap 'bash "$PEER/sshd/setup.sh" stop >/dev/null; rm -rf "$PEER"' EXIT
@@ -21,16 +21,21 @@ one() {  # tool transfer -> seconds
   local t0 t1; t0=$(date +%s.%N)
   if ! "$bin" build -color=false -var "transfer=$2" "$PEER/scenarios/ssh/ssh.pkr.hcl" >"$work/$1-$2.out" 2>&1; then
     echo "$1 $2 failed:" >&2; tail -5 "$work/$1-$2.out" >&2
+    exit 1  # a failed build is an error, not a timed sample
   fi
   t1=$(date +%s.%N)
   python3 -c "print(round($t1-$t0, 3))"
 }
-echo "| transfer | tool | median wall (of $runs) |"
+echo "| transfer | tool | median wall (min-max) of $runs after a warm-up |"
 echo "| --- | --- | --- |"
 for transfer in scp sftp; do
   declare -A times=()
+  for tool in packer forge; do one "$tool" "$transfer" >/dev/null || exit 1; done  # warm-up, not counted
   for _ in $(seq "$runs"); do
-    for tool in packer forge; do times[$tool]+="$(one "$tool" "$transfer") "; done
+    for tool in packer forge; do
+      t=$(one "$tool" "$transfer") || exit 1
+      times[$tool]+="$t "
+    done
   done
   for tool in packer forge; do
     echo "| $transfer | $tool | $(tr ' ' '\n' <<<"${times[$tool]}" | grep . | median) s |"

@@ -25,11 +25,12 @@ large_hcl=$(ls "$work"/large/*.pkr.hcl | head -1)
 
 run() { # name, command...
   local name=$1; shift
-  hyperfine -N --warmup 2 --runs "${RUNS:-20}" --export-json "$work/r.json" "$*" >/dev/null 2>&1 || { echo "| $name | failed |"; return; }
-  python3 -c "import json,sys; r=json.load(open('$work/r.json'))['results'][0]; print('| $name | %.2f ms ± %.2f |' % (r['mean']*1000, r['stddev']*1000))"
+  # A failed run stops the benchmark: it is an error, not a timed sample.
+  hyperfine -N --warmup 2 --runs "${RUNS:-20}" --export-json "$work/r.json" "$*" >/dev/null 2>&1 || { echo "$name: failed" >&2; exit 1; }
+  python3 -c "import json,statistics; t=[x*1000 for x in json.load(open('$work/r.json'))['results'][0]['times']]; print('| $name | %.2f ms (%.2f-%.2f) |' % (statistics.median(t), min(t), max(t)))"
 }
 
-echo "| command | mean wall time |"
+echo "| command | median wall time (min-max) |"
 echo "| --- | --- |"
 cd "$work"
 run "packer validate -syntax-only local.json" packer validate -syntax-only local.json
@@ -53,7 +54,7 @@ run "forge validate 500x500 all (HCL, 250,000 provisioner instances)" "$forge" v
 } > "$work/chain.pkr.hcl"
 run "forge validate 500-local chain" "$forge" validate "$work/chain.pkr.hcl"
 run "forge validate 500x500 only (HCL)" "$forge" validate "$(ls "$work"/large-only/*.pkr.hcl | head -1)"
-RUNS=3 run "packer validate 500x500 only (JSON, 500 provisioner instances)" packer validate "$(ls "$work"/large-only/*.json | head -1)"
+RUNS=5 run "packer validate 500x500 only (JSON, 500 provisioner instances)" packer validate "$(ls "$work"/large-only/*.json | head -1)"
 run "forge validate 500x500 only (JSON)" "$forge" validate "$(ls "$work"/large-only/*.json | head -1)"
 RUNS=5 run "packer validate -syntax-only 500x500 (JSON)" packer validate -syntax-only "$large_json"
 run "forge validate -syntax-only 500x500 (JSON)" "$forge" validate -syntax-only "$large_json"

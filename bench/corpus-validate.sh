@@ -6,13 +6,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus
 command -v packer >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq packer >/dev/null; }
-cargo build --release --quiet
-forge=${CARGO_TARGET_DIR:-$PWD/target}/release/forge
+# FORGE=path/to/forge uses that binary instead of a release build.
+if [ -z "${FORGE:-}" ]; then cargo build --release --quiet; fi
+forge=${FORGE:-${CARGO_TARGET_DIR:-$PWD/target}/release/forge}
 builtin_json() {
   python3 - "$1" <<'PY'
 import json, sys
-ok = {"builders": {"null", "file", "amazon-ebs"}, "provisioners": {"shell", "file", "shell-local", "breakpoint"},
-      "post-processors": {"manifest", "checksum", "compress", "shell-local", "artifice"}}
+ok = {"builders": {"null", "file", "amazon-ebs", "docker"}, "provisioners": {"shell", "file", "shell-local", "breakpoint"},
+      "post-processors": {"manifest", "checksum", "compress", "shell-local", "artifice",
+                          "docker-tag", "docker-save", "docker-import", "docker-push"}}
 try:
     t = json.load(open(sys.argv[1]))
 except Exception:

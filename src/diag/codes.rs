@@ -61,7 +61,7 @@ codes! {
     CannotRead = "F1010", "cannot-read",
         "A template file or folder could not be read, or a folder holds no template file. Check the path.";
     UndeclaredVariable = "F2001", "undeclared-variable",
-        "A `-var` flag or a variable file sets a variable that no `variable` block declares. For `-var` this is an error (as in Packer); for a variable file a warning. Fix the name or declare the variable.";
+        "A `-var` flag or a variable file sets a variable that no `variable` block declares, or a legacy template's `sensitive-variables` names one that `variables` does not. For `-var` this is an error (as in Packer); for a variable file and `sensitive-variables` a warning (Packer accepts them). Fix the name or declare the variable.";
     UnknownReference = "F2002", "unknown-reference",
         "An expression refers to a variable, local, attribute or name that does not exist (`var.nope`, `local.typo`, `foo.bar`). The help names the closest existing one. Packer renders an undefined `{{user}}` as an empty string; forge reports it.";
     TypeMismatch = "F2003", "type-mismatch",

@@ -487,13 +487,18 @@ impl Reader<'_> {
         for s in &sensitive {
             match t.variables.iter_mut().find(|v| v.name.value == s.value) {
                 Some(v) => v.sensitive = Some(Spanned::new(true, s.span)),
+                // Packer accepts the name and masks nothing for it: a warning, since no value of
+                // the template is left unmasked by it.
                 None => self.diags.push(
-                    Diagnostic::error(
-                        Code::UnknownSource,
+                    Diagnostic::warning(
+                        Code::UndeclaredVariable,
                         s.span,
                         format!("`sensitive-variables` names `{}`, which is not a variable", s.value),
                     )
-                    .with_help_opt(did_you_mean_help(&s.value, t.variables.iter().map(|v| v.name.value.as_str()))),
+                    .with_help(
+                        did_you_mean_help(&s.value, t.variables.iter().map(|v| v.name.value.as_str()))
+                            .unwrap_or_else(|| "declare it under `variables`, or remove the name".to_string()),
+                    ),
                 ),
             }
         }

@@ -119,7 +119,8 @@ pub fn run_with(conn: &Connection, fs: Box<dyn Vfs>) -> Result<bool, String> {
         server_info: Some(ServerInfo { name: "forge".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
     };
     let init = serde_json::to_value(result).map_err(|e| e.to_string())?;
-    conn.initialize(init).map_err(|e| e.to_string())?;
+    let (id, _params) = conn.initialize_start().map_err(|e| e.to_string())?;
+    conn.initialize_finish(id, init).map_err(|e| e.to_string())?;
     let mut server = Server { conn, fs, docs: BTreeMap::new(), units: HashMap::new(), shutdown: false };
     while let Ok(first) = conn.receiver.recv() {
         let mut batch = vec![first];

@@ -43,7 +43,10 @@ impl Client {
         let handle = std::thread::spawn(move || super::run_with(&server, Box::new(fs)));
         let mut c = Client { conn, server: Some(handle), next: 100, published: Vec::new() };
         let init = c.wait(|m| matches!(m, Message::Response(r) if r.id == RequestId::from(0)));
-        assert!(matches!(init, Message::Response(Response { response_result: Ok(_), .. })), "{init:?}");
+        let Message::Response(Response { response_result: Ok(result), .. }) = init else { panic!("{init:?}") };
+        // An `InitializeResult`: incremental sync, and the server's name.
+        assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2, "{result}");
+        assert_eq!(result["serverInfo"]["name"], "forge", "{result}");
         c
     }
 

@@ -29,7 +29,7 @@ use crate::syntax::{self, FileKind, structure};
 pub(super) fn handle(server: &mut Server<'_>, req: &Request) -> Result<Json, String> {
     use lsp_types::request::{
         CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-        Rename, Request as _,
+        Rename, Request as _, SemanticTokensFullRequest, WorkspaceSymbolRequest,
     };
     fn params<P: serde::de::DeserializeOwned>(req: &Request) -> Result<P, String> {
         serde_json::from_value(req.params.clone()).map_err(|e| format!("invalid parameters: {e}"))
@@ -43,6 +43,8 @@ pub(super) fn handle(server: &mut Server<'_>, req: &Request) -> Result<Json, Str
         DocumentSymbolRequest::METHOD => to_json(symbols(server, &params(req)?)),
         Formatting::METHOD => to_json(formatting(server, &params(req)?)),
         CodeActionRequest::METHOD => to_json(code_actions(server, &params(req)?)),
+        SemanticTokensFullRequest::METHOD => to_json(semantic_tokens(server, &params(req)?)),
+        WorkspaceSymbolRequest::METHOD => to_json(workspace_symbols(server, &params(req)?)),
         _ => return Err(format!("forge does not answer `{}`", req.method)),
     };
     Ok(out)
@@ -789,6 +791,65 @@ fn code_actions(server: &mut Server<'_>, p: &CodeActionParams) -> Option<Vec<Cod
             is_preferred: Some(true),
             ..CodeAction::default()
         }));
+    }
+    Some(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Semantic tokens and workspace symbols
+
+fn semantic_tokens(server: &mut Server<'_>, p: &lsp_types::SemanticTokensParams) -> Option<lsp_types::SemanticTokens> {
+    let path = uri_to_path(&p.text_document.uri)?;
+    let text = &server.docs.get(&path)?.text;
+    let data = match origin_of(&path)? {
+        Origin::Hcl => crate::lsp::tokens::tokens(text, false),
+        Origin::Toml => crate::lsp::tokens::tokens(text, true),
+        // JSON editors highlight JSON already; its strings hold the expressions.
+        Origin::HclJson | Origin::LegacyJson => Vec::new(),
+    };
+    Some(lsp_types::SemanticTokens { result_id: None, data })
+}
+
+#[allow(deprecated)] // `SymbolInformation::deprecated` must still be given.
+fn workspace_symbols(
+    server: &mut Server<'_>,
+    p: &lsp_types::WorkspaceSymbolParams,
+) -> Option<Vec<lsp_types::SymbolInformation>> {
+    let query = p.query.to_lowercase();
+    let mut out = Vec::new();
+    let mut keys: Vec<_> = server.units.keys().cloned().collect();
+    keys.sort();
+    for key in keys {
+        let Some(unit) = server.units.get(&key) else { continue };
+        let (t, db) = (&unit.analysis.template, &unit.analysis.db);
+        let named = t
+            .variables
+            .iter()
+            .map(|v| (format!("var.{}", v.name.value), SymbolKind::VARIABLE, v.name.span))
+            .chain(t.locals.iter().map(|l| (format!("local.{}", l.name.value), SymbolKind::CONSTANT, l.name.span)))
+            .chain(
+                t.sources
+                    .iter()
+                    .map(|s| (format!("source.{}.{}", s.kind.value, s.name.value), SymbolKind::CLASS, s.name.span)),
+            )
+            .chain(
+                t.data
+                    .iter()
+                    .map(|d| (format!("data.{}.{}", d.kind.value, d.name.value), SymbolKind::STRUCT, d.name.span)),
+            );
+        for (name, kind, span) in named {
+            if name.to_lowercase().contains(&query) {
+                let location = convert::location(db, span);
+                out.push(lsp_types::SymbolInformation {
+                    name,
+                    kind,
+                    tags: None,
+                    deprecated: None,
+                    location,
+                    container_name: None,
+                });
+            }
+        }
     }
     Some(out)
 }

@@ -1,4 +1,6 @@
-//! `forge lsp`: a language server for Packer templates in all four syntaxes, over a
+//! `forge lsp`: a language server for Packer templates in all four syntaxes (diagnostics,
+//! completion, hover, definition, references, rename, symbols, formatting, quick fixes,
+//! semantic tokens), over a
 //! [`lsp_server::Connection`] the CLI hands in (stdio) or a test makes in memory.
 //!
 //! Architecture Invariant: the server is a client of [`crate::pipeline`], not another copy of
@@ -18,6 +20,7 @@ mod context;
 mod convert;
 mod features;
 pub mod text;
+mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -96,6 +99,14 @@ fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp_types::SemanticTokensOptions {
+                legend: tokens::legend(),
+                full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                ..lsp_types::SemanticTokensOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }

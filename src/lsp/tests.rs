@@ -447,3 +447,18 @@ fn legacy_json_and_toml_templates_get_diagnostics() {
     assert!(!c.published.iter().any(|p| p.uri == uri("/j/package.json")));
     c.stop();
 }
+
+#[test]
+fn semantic_tokens_and_workspace_symbols() {
+    let mut c = Client::start(folder());
+    c.open("/t/build.pkr.hcl", BUILD);
+    let t = c.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri("/t/build.pkr.hcl")}}));
+    let data = t["data"].as_array().expect("tokens");
+    // The first token is `source` (a keyword) at 0:0, six characters long.
+    assert_eq!(data[..5], [json!(0), json!(0), json!(6), json!(0), json!(0)]);
+    let s = c.request("workspace/symbol", json!({"query": "region"}));
+    let names: Vec<&str> = s.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["var.region"]);
+    assert_eq!(s[0]["location"]["uri"], json!(uri("/t/vars.pkr.hcl")));
+    c.stop();
+}

@@ -24,10 +24,7 @@ impl<'a> LineIndex<'a> {
 
     /// The position of a byte offset (clamped to the text, moved back to a character start).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::source::floor_char_boundary(self.text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let character = self.text[start..offset].encode_utf16().count();

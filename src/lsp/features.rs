@@ -792,7 +792,85 @@ fn code_actions(server: &mut Server<'_>, p: &CodeActionParams) -> Option<Vec<Cod
             ..CodeAction::default()
         }));
     }
+    if let Some(origin @ (Origin::Hcl | Origin::Toml)) = origin_of(&path) {
+        out.extend(add_required(&a.db, file, &a.diagnostics, &want, &uri, origin));
+    }
     Some(out)
+}
+
+/// A placeholder value of an argument's type.
+fn placeholder(ty: &str) -> &'static str {
+    if ty.starts_with("number") {
+        "0"
+    } else if ty.starts_with("boolean") {
+        "false"
+    } else if ty.starts_with("list") {
+        "[]"
+    } else {
+        "\"\""
+    }
+}
+
+/// "Add the missing required arguments" on a component block whose header the range touches:
+/// one line per `missing required argument` diagnostic of that block, with a placeholder value.
+fn add_required(
+    db: &SourceDb,
+    file: FileId,
+    diagnostics: &[crate::diag::Diagnostic],
+    want: &std::ops::Range<usize>,
+    uri: &Uri,
+    origin: Origin,
+) -> Option<CodeActionOrCommand> {
+    let text = &db.get(file).text;
+    let missing: Vec<&crate::diag::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| {
+            d.code == crate::diag::Code::MissingArgument && d.message.starts_with("missing required argument `")
+        })
+        .filter(|d| {
+            let s = d.span();
+            s.file == file && (s.start as usize) <= want.end && want.start <= s.end as usize
+        })
+        .collect();
+    let header = missing.first()?.span();
+    let header =
+        Span::new(header.file, crate::source::floor_char_boundary(text, header.start as usize)..header.end as usize);
+    let line_start = text[..header.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    // Insert after the line that opens the block (HCL: the line of its `{`; TOML: the header).
+    let open = match origin {
+        Origin::Hcl => header.start as usize + text[header.start as usize..].find('{')?,
+        _ => header.start as usize,
+    };
+    let insert_at = text[open..].find('\n').map_or(text.len(), |i| open + i + 1);
+    let place = match origin {
+        Origin::Hcl => context::hcl(text, open + 1).place,
+        _ => context::toml(text, insert_at).place,
+    };
+    let Place::Key { block: Block::Component(kind, ty), .. } = place else { return None };
+    let args = component_arguments(kind, &ty);
+    let inner = if origin == Origin::Hcl { format!("{indent}  ") } else { indent };
+    let mut lines = String::new();
+    for d in missing.iter().filter(|d| d.span() == header) {
+        let name = d.message.split('`').nth(1)?;
+        let ty = args.iter().find(|a| a.name == name).map_or("string", |a| a.ty.as_str());
+        lines.push_str(&format!("{inner}{name} = {}\n", placeholder(ty)));
+    }
+    if !text[..insert_at].ends_with('\n') {
+        lines.insert(0, '\n');
+    }
+    let index = LineIndex::new(text);
+    let at = index.position(insert_at);
+    let edit = TextEdit { range: lsp_types::Range::new(at, at), new_text: lines };
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Add the missing required arguments".into(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+            ..WorkspaceEdit::default()
+        }),
+        ..CodeAction::default()
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -462,3 +462,34 @@ fn semantic_tokens_and_workspace_symbols() {
     assert_eq!(s[0]["location"]["uri"], json!(uri("/t/vars.pkr.hcl")));
     c.stop();
 }
+
+#[test]
+fn a_quick_fix_adds_the_missing_required_arguments() {
+    let mut fs = folder();
+    fs.insert("/k/a.pkr.toml", "");
+    let mut c = Client::start(fs);
+    let hcl = "source \"file\" \"f\" {\n  content = \"x\"\n}\n";
+    c.open("/t/build.pkr.hcl", hcl);
+    let action = |c: &mut Client, path: &str| {
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(path)}, "range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 9}}, "context": {"diagnostics": []}}),
+        );
+        let fix = actions
+            .as_array()
+            .expect("actions")
+            .iter()
+            .find(|a| a["title"] == "Add the missing required arguments")
+            .cloned()
+            .unwrap_or_else(|| panic!("no fix in {actions}"));
+        fix["edit"]["changes"][uri(path).as_str()][0].clone()
+    };
+    let edit = action(&mut c, "/t/build.pkr.hcl");
+    assert_eq!(edit["newText"], "  target = \"\"\n");
+    assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 0}));
+    c.open("/k/a.pkr.toml", "[source.file.f]\ncontent = \"x\"\n");
+    let edit = action(&mut c, "/k/a.pkr.toml");
+    assert_eq!(edit["newText"], "target = \"\"\n");
+    assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 0}));
+    c.stop();
+}

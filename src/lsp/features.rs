@@ -587,7 +587,9 @@ fn hover(server: &mut Server<'_>, p: &HoverParams) -> Option<Hover> {
         }
     }
     // A component type.
-    let unit = server.analysis_of(&path)?;
+    server.analysis_of(&path)?;
+    let key = server.unit_of(&path)?;
+    let unit = server.units.get(&key)?;
     let a = &unit.analysis;
     let file = file_id(&a.db, &path);
     if let Some(file) = file {
@@ -635,7 +637,23 @@ fn hover(server: &mut Server<'_>, p: &HoverParams) -> Option<Hover> {
         Sym::Local(n) => {
             let l = t.locals.iter().find(|l| l.name.value == n)?;
             let shown = if l.sensitive { "<sensitive>" } else { a.db.slice(l.expr.span) };
-            Some(markdown(format!("local `{n}` = `{shown}`")))
+            let mut s = format!("local `{n}` = `{shown}`");
+            // Its value, when it is known without a build (no data source fetched, nothing deferred).
+            if crate::lsp::parsed(a) {
+                let overlay = server.overlay(&key);
+                let env = crate::eval::Env::new(t, &a.inputs, &overlay);
+                if let Ok(v) = env.local(&n, l.name.span) {
+                    if !v.is_deferred() {
+                        let value = if v.is_sensitive() || l.sensitive {
+                            "<sensitive>".to_string()
+                        } else {
+                            crate::eval::value::to_hcl(&v)
+                        };
+                        s.push_str(&format!("\n\nvalue: `{value}`"));
+                    }
+                }
+            }
+            Some(markdown(s))
         }
         Sym::Source(ty, n) => {
             let summary = registry::lookup(ComponentKind::Builder, &ty).map_or("", |d| d.summary);

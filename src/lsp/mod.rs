@@ -47,6 +47,11 @@ struct Doc {
     text: String,
 }
 
+/// Whether every file of an analysis parsed (no `F1xxx` syntax or structure error).
+fn parsed(a: &Analysis) -> bool {
+    !a.diagnostics.iter().any(|d| d.code.id().starts_with("F1"))
+}
+
 /// What a file is to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum UnitKey {
@@ -279,11 +284,17 @@ impl Server<'_> {
         }
     }
 
-    /// The editor's texts over the file system.
-    fn overlay(&self) -> Overlay<'_> {
+    /// The editor's texts of a template's files over the file system.
+    fn overlay(&self, key: &UnitKey) -> Overlay<'_> {
         let mut overlay = Overlay::new(&*self.fs);
         for (path, doc) in &self.docs {
-            overlay.set(path.clone(), doc.text.clone());
+            let mine = match key {
+                UnitKey::Folder(dir) => path.parent() == Some(dir.as_path()),
+                UnitKey::Legacy(file) => path == file,
+            };
+            if mine {
+                overlay.set(path.clone(), doc.text.clone());
+            }
         }
         overlay
     }
@@ -332,7 +343,7 @@ impl Server<'_> {
         let Some(mut unit) = self.units.remove(key) else { return };
         // The pipeline does not panic on any input the corpus replay found; should one be left,
         // this template goes without diagnostics until its next edit and the server lives on.
-        let overlay = self.overlay();
+        let overlay = self.overlay(key);
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::driver::validate_in(&mut unit.ws, &overlay, &paths, &opts)
         }));
@@ -343,7 +354,7 @@ impl Server<'_> {
             self.units.insert(key.clone(), unit);
             return;
         };
-        if !analysis.diagnostics.iter().any(|d| d.code.id().starts_with("F1")) {
+        if parsed(&analysis) {
             unit.last_good = analysis.template.clone();
         }
         // Group by file; every file of the template gets a (maybe empty) list.

@@ -354,9 +354,18 @@ fn hover_shows_schema_docs_variables_and_functions() {
     let (line, ch) = pos(BUILD, "\"null\"");
     let h = c.at("textDocument/hover", "/t/build.pkr.hcl", line, ch + 2);
     assert!(h["contents"]["value"].as_str().unwrap().starts_with("builder `null`"), "{h}");
-    c.change("/t/build.pkr.hcl", 2, json!([{"text": "locals {\n  a = upper(\"x\")\n}\n"}]));
+    c.change(
+        "/t/build.pkr.hcl",
+        2,
+        json!([{"text": "locals {\n  a = upper(\"x\")\n  b = local.a\n  c = var.token\n}\n"}]),
+    );
     let h = c.at("textDocument/hover", "/t/build.pkr.hcl", 1, 7);
     assert!(h["contents"]["value"].as_str().unwrap().starts_with("`upper(…)"), "{h}");
+    // A local: its expression and its value; a sensitive value stays masked.
+    let h = c.at("textDocument/hover", "/t/build.pkr.hcl", 2, 13);
+    assert_eq!(h["contents"]["value"], "local `a` = `upper(\"x\")`\n\nvalue: `\"X\"`");
+    let h = c.at("textDocument/hover", "/t/build.pkr.hcl", 3, 3);
+    assert_eq!(h["contents"]["value"], "local `c` = `var.token`\n\nvalue: `<sensitive>`");
     c.stop();
 }
 

@@ -452,7 +452,18 @@ pub fn toml(text: &str, offset: usize) -> Context {
     };
     let word = word_start(text, offset);
     let ctx = |place| Context { place, word_start: word, quote_key: false };
-    if prefix.trim_start().starts_with('#') || prefix.trim_start().starts_with('[') {
+    if let Some(header) = prefix.trim_start().strip_prefix('[') {
+        // `[source.▮` and `[data.▮`: a component type; `[[build.provisioner]]` names its type
+        // in a `type` key instead.
+        let header = header.trim_start_matches('[');
+        let kind = match header.split('.').collect::<Vec<_>>().as_slice() {
+            ["source", ty] if ty.chars().all(is_word) => Some(ComponentKind::Builder),
+            ["data", ty] if ty.chars().all(is_word) => Some(ComponentKind::DataSource),
+            _ => None,
+        };
+        return ctx(kind.map_or(Place::Nothing, Place::ComponentType));
+    }
+    if prefix.trim_start().starts_with('#') {
         return ctx(Place::Nothing);
     }
     let quotes = prefix.matches('"').count() - prefix.matches("\\\"").count();
@@ -731,6 +742,12 @@ mod tests {
         );
         let (t, i) = at("[[build.provisioner]]\ntype = \"sh▮\"");
         assert_eq!(toml(&t, i).place, Place::ComponentType(ComponentKind::Provisioner));
+        let (t, i) = at("[source.am▮]");
+        assert_eq!(toml(&t, i).place, Place::ComponentType(ComponentKind::Builder));
+        let (t, i) = at("[data.▮");
+        assert_eq!(toml(&t, i).place, Place::ComponentType(ComponentKind::DataSource));
+        let (t, i) = at("[source.null.▮");
+        assert_eq!(toml(&t, i).place, Place::Nothing);
         let (t, i) = at("[locals]\na = \"${var.▮}\"");
         assert_eq!(toml(&t, i).place, Place::Members(vec!["var".into()]));
     }

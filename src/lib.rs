@@ -6,7 +6,7 @@
 //! four readers), `eval` (values, variables, functions) and `fmt` (formatters), `component`
 //! (the registry of built-in components and their runs), `validate` and `plan` (checks and
 //! lowering), `exec` (the build engine) and `pipeline` (the staged load → check → plan every
-//! command shares), `driver` (one function per command) and `cli`.
+//! command shares), `driver` (one function per command), `lsp` (the language server) and `cli`.
 
 pub mod cli;
 pub mod component;
@@ -17,6 +17,7 @@ pub mod exec;
 pub mod fmt;
 pub mod gocompat;
 pub mod ir;
+pub mod lsp;
 pub mod pipeline;
 pub mod plan;
 pub mod secrets;

@@ -19,7 +19,9 @@ const LAYERS: &[(&str, u8)] = &[
     ("exec", 7),
     ("pipeline", 7),
     ("driver", 8),
-    ("cli", 9),
+    // The language server formats and validates through `driver`, and `cli` starts it.
+    ("lsp", 9),
+    ("cli", 10),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -36,6 +36,8 @@ pub enum Command {
     Console(Console),
     /// Show a component's configuration schema (`forge schema --markdown builder amazon-ebs`).
     Schema(Schema),
+    /// Run the language server for editors (Language Server Protocol over stdin/stdout).
+    Lsp,
     /// Print forge's version.
     Version,
     /// Explain a diagnostic code (`forge explain F3005`).

@@ -32,6 +32,25 @@ pub fn main() -> ExitCode {
     ExitCode::from(run(&args, &mut out, &mut err, term))
 }
 
+/// `forge lsp`: the language server over stdin/stdout (the one place the server's transport is
+/// made, so only the CLI touches the standard streams).
+fn lsp(err: &mut dyn Write) -> std::io::Result<u8> {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let result = crate::lsp::run(&connection);
+    drop(connection);
+    match result {
+        Ok(clean) => {
+            // The reader thread ends when stdin closes; after `exit` the client closes it.
+            let _ = io_threads.join();
+            Ok(u8::from(!clean))
+        }
+        Err(e) => {
+            writeln!(err, "forge lsp: {e}")?;
+            Ok(1)
+        }
+    }
+}
+
 /// What the terminal can do.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Terminal {
@@ -63,6 +82,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
             console::run(a.template.as_deref(), &opts, out, err)
         }
         Command::Schema(a) => schema(&a, out, err),
+        Command::Lsp => lsp(err),
         Command::Version => writeln!(out, "forge v{}", env!("CARGO_PKG_VERSION")).map(|()| 0),
         Command::Explain { code } => explain(&code, out, err),
         Command::Other(words) => other_command(words.first().map_or("", String::as_str), err),
@@ -343,7 +363,8 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 
 /// Packer commands that forge will provide but does not yet.
 const PACKER_COMMANDS: &[&str] = &["fix", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] = &["build", "validate", "fmt", "inspect", "console", "schema", "version", "explain"];
+const FORGE_COMMANDS: &[&str] =
+    &["build", "validate", "fmt", "inspect", "console", "schema", "lsp", "version", "explain"];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

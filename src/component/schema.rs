@@ -46,8 +46,28 @@ fn resolve<'a>(root: &'a Json, reference: &str) -> Option<&'a Json> {
     path.split('/').try_fold(root, |node, part| node.get(part))
 }
 
-/// The Markdown reference of one component: a table of its arguments.
-pub fn markdown(kind: &str, name: &str, summary: &str, schema: &Schema) -> String {
+/// One argument of a component, as its schema declares it: what `forge schema`'s Markdown,
+/// editor completion and hover show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    /// Its key.
+    pub name: String,
+    /// Its type in words (`string`, `list of string`, `object (Filter)`, `` `a` \| `b` ``).
+    pub ty: String,
+    /// Whether a body must set it.
+    pub required: bool,
+    /// Its default, as JSON text.
+    pub default: Option<String>,
+    /// The doc comment of its field.
+    pub description: String,
+    /// The values it accepts, when they are a fixed list.
+    pub values: Vec<String>,
+    /// Whether it holds a secret (`writeOnly`).
+    pub secret: bool,
+}
+
+/// Every argument a schema declares, sorted by name.
+pub fn arguments(schema: &Schema) -> Vec<Argument> {
     let root = schema.as_value();
     let required: Vec<String> =
         gather(root, root, "required").into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
@@ -55,15 +75,37 @@ pub fn markdown(kind: &str, name: &str, summary: &str, schema: &Schema) -> Strin
     properties(root, root, &mut rows, 0);
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     rows.dedup_by(|a, b| a.0 == b.0);
+    rows.into_iter()
+        .map(|(key, prop)| {
+            let enumerated = prop.get("$ref").and_then(Json::as_str).and_then(|r| resolve(root, r)).unwrap_or(&prop);
+            let values = enumerated
+                .get("enum")
+                .and_then(Json::as_array)
+                .map(|vals| vals.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            Argument {
+                ty: type_name(root, &prop),
+                required: required.contains(&key),
+                default: prop.get("default").map(ToString::to_string),
+                description: prop.get("description").and_then(Json::as_str).unwrap_or("").to_string(),
+                values,
+                secret: prop.get("writeOnly").and_then(Json::as_bool) == Some(true),
+                name: key,
+            }
+        })
+        .collect()
+}
+
+/// The Markdown reference of one component: a table of its arguments.
+pub fn markdown(kind: &str, name: &str, summary: &str, schema: &Schema) -> String {
     let mut out = format!(
         "# {kind} `{name}`\n\n{summary}\n\n| argument | type | required | default | description |\n| --- | --- | --- | --- | --- |\n"
     );
-    for (key, prop) in rows {
-        let ty = type_name(root, &prop);
-        let req = if required.contains(&key) { "yes" } else { "" };
-        let default = prop.get("default").map(|d| format!("`{d}`")).unwrap_or_default();
-        let desc = prop.get("description").and_then(Json::as_str).unwrap_or("").replace('\n', " ");
-        out.push_str(&format!("| `{key}` | {ty} | {req} | {default} | {desc} |\n"));
+    for a in arguments(schema) {
+        let req = if a.required { "yes" } else { "" };
+        let default = a.default.map(|d| format!("`{d}`")).unwrap_or_default();
+        let desc = a.description.replace('\n', " ");
+        out.push_str(&format!("| `{}` | {} | {req} | {default} | {desc} |\n", a.name, a.ty));
     }
     out
 }

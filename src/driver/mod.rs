@@ -17,7 +17,13 @@ use crate::source::Vfs;
 /// `forge validate`: syntax and block shapes, then (unless `syntax_only`) the whole-template
 /// checks and the evaluation of every variable, local and expression.
 pub fn validate(vfs: &dyn Vfs, paths: &[String], opts: &Options) -> Analysis {
-    let mut a = Workspace::new().load(vfs, paths, opts);
+    validate_in(&mut Workspace::new(), vfs, paths, opts)
+}
+
+/// [`validate`] in a workspace that outlives it (the language server's), so only the files
+/// whose text changed are parsed again.
+pub fn validate_in(ws: &mut Workspace, vfs: &dyn Vfs, paths: &[String], opts: &Options) -> Analysis {
+    let mut a = ws.load(vfs, paths, opts);
     // Whole-template checks on a template that did not parse would only repeat the damage.
     if opts.syntax_only || a.has_errors() {
         return a;

@@ -56,10 +56,14 @@ const PACKER_CHILDREN: &[BlockRule] = &[block_rule("required_plugins", 0, None)]
 const VARIABLE_CHILDREN: &[BlockRule] = &[block_rule("validation", 0, NONE)];
 const CHAIN_CHILDREN: &[BlockRule] = &[block_rule("post-processor", 1, None)];
 
-const BUILD_ATTRS: &[&str] = &["name", "description", "sources"];
-const VARIABLE_ATTRS: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
-const PROVISIONER_META: &[&str] = &["name", "only", "except", "pause_before", "timeout", "max_retries", "override"];
-const POST_PROCESSOR_META: &[&str] = &["name", "only", "except", "keep_input_artifact"];
+/// Attributes of a `build` block.
+pub const BUILD_ATTRS: &[&str] = &["name", "description", "sources"];
+/// Attributes of a `variable` block.
+pub const VARIABLE_ATTRS: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
+/// Arguments every provisioner takes besides its own.
+pub const PROVISIONER_META: &[&str] = &["name", "only", "except", "pause_before", "timeout", "max_retries", "override"];
+/// Arguments every post-processor takes besides its own.
+pub const POST_PROCESSOR_META: &[&str] = &["name", "only", "except", "keep_input_artifact"];
 
 /// Finds the rule for `name` among `rules`.
 pub fn find_rule(rules: &'static [BlockRule], name: &str) -> Option<&'static BlockRule> {

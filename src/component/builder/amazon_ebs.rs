@@ -18,6 +18,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// A metadata option that is on or off.
+    Toggle { Enabled = "enabled", Disabled = "disabled" }
+}
+
+string_enum! {
+    /// Whether the instance metadata service requires session tokens (IMDSv2).
+    HttpTokens { Optional = "optional", Required = "required" }
+}
+
+string_enum! {
     /// What the instance does when it shuts itself down.
     ShutdownBehavior { Stop = "stop", Terminate = "terminate" }
 }
@@ -104,13 +114,13 @@ pub struct Polling {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct MetadataOptions {
     /// `enabled` or `disabled`.
-    pub http_endpoint: Option<String>,
+    pub http_endpoint: Option<Toggle>,
     /// `optional` or `required` (IMDSv2).
-    pub http_tokens: Option<String>,
+    pub http_tokens: Option<HttpTokens>,
     /// 1 to 64.
     pub http_put_response_hop_limit: Option<i64>,
     /// `enabled` or `disabled`.
-    pub instance_metadata_tags: Option<String>,
+    pub instance_metadata_tags: Option<Toggle>,
 }
 
 /// `placement { … }`.
@@ -336,19 +346,6 @@ impl crate::component::registry::Config for Config {
         cx.at_most_one(&["user_data", "user_data_file"]);
         cx.file_exists("user_data_file");
         cx.at_most_one(&["security_group_id", "security_group_ids", "security_group_filter"]);
-        if let Some(m) = &self.metadata_options {
-            let bad = |v: &Option<String>, allowed: &[&str]| v.as_deref().is_some_and(|x| !allowed.contains(&x));
-            if bad(&m.http_endpoint, &["enabled", "disabled"])
-                || bad(&m.http_tokens, &["optional", "required"])
-                || bad(&m.instance_metadata_tags, &["enabled", "disabled"])
-            {
-                cx.error(
-                    "metadata_options",
-                    "invalid `metadata_options`",
-                    "`http_endpoint` and `instance_metadata_tags` take enabled|disabled, `http_tokens` optional|required",
-                );
-            }
-        }
         self.comm.check(cx, true, true);
     }
 }

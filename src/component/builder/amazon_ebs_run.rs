@@ -425,11 +425,13 @@ impl Run {
         if let Some(m) = &self.cfg.metadata_options {
             req = req.metadata_options(
                 ec2::types::InstanceMetadataOptionsRequest::builder()
-                    .set_http_endpoint(m.http_endpoint.as_deref().map(ec2::types::InstanceMetadataEndpointState::from))
-                    .set_http_tokens(m.http_tokens.as_deref().map(ec2::types::HttpTokensState::from))
+                    .set_http_endpoint(
+                        m.http_endpoint.map(|v| ec2::types::InstanceMetadataEndpointState::from(v.as_str())),
+                    )
+                    .set_http_tokens(m.http_tokens.map(|v| ec2::types::HttpTokensState::from(v.as_str())))
                     .set_http_put_response_hop_limit(m.http_put_response_hop_limit.and_then(|n| i32::try_from(n).ok()))
                     .set_instance_metadata_tags(
-                        m.instance_metadata_tags.as_deref().map(ec2::types::InstanceMetadataTagsState::from),
+                        m.instance_metadata_tags.map(|v| ec2::types::InstanceMetadataTagsState::from(v.as_str())),
                     )
                     .build(),
             );

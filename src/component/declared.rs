@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 /// The schema `format` of a Go duration (`5m`, `1h30s`).
 pub const DURATION_FORMAT: &str = "go-duration";
@@ -39,29 +39,20 @@ macro_rules! string_enum {
 }
 pub(crate) use string_enum;
 
-/// A Go duration (`1h30m`, `500ms`), checked when decoded. A run-time value still unknown
-/// decodes as zero (validation accepts it; the engine decodes known values only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A Go duration (`1h30m`, `500ms`), checked when decoded. The empty string a run-time value
+/// still unknown decodes as is zero (validation reports an empty duration itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "String")]
 pub struct GoDuration(pub Duration);
 
-impl<'de> Deserialize<'de> for GoDuration {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = GoDuration;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a duration such as `30s`, `5m` or `1h30m`")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<GoDuration, E> {
-                crate::gocompat::duration::parse_std(s)
-                    .map(GoDuration)
-                    .ok_or_else(|| E::custom(format!("not a duration: {s:?}")))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<GoDuration, E> {
-                Ok(GoDuration::default())
-            }
+impl TryFrom<String> for GoDuration {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<GoDuration, String> {
+        if s.is_empty() {
+            return Ok(GoDuration::default());
         }
-        d.deserialize_any(Visitor)
+        crate::gocompat::duration::parse_std(&s).map(GoDuration).ok_or_else(|| format!("not a duration: {s:?}"))
     }
 }
 

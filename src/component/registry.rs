@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema};
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use crate::component::decode::decode;
+use crate::component::decode::{DecodeError, decode};
 use crate::component::node::Node;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{
@@ -109,22 +109,29 @@ pub enum Run {
     DataSource(fn(&Node) -> BoxFuture<'static, Result<Fetched, String>>),
 }
 
-fn decode_for_run<C: Config>(node: &Node) -> Result<C, RunError> {
-    decode::<C>(node).map_err(|e| RunError::failed(format!("invalid configuration: {e}")))
+/// Decodes the evaluated body into `C` and starts `run` with it; a body that does not decode
+/// fails the step (`wrap` turns the decoding error into the step's error).
+fn decoded<C: Config, T: 'static, E: Send + 'static>(
+    node: &Node,
+    wrap: fn(DecodeError) -> E,
+    run: impl FnOnce(C) -> BoxFuture<'static, Result<T, E>>,
+) -> BoxFuture<'static, Result<T, E>> {
+    match decode::<C>(node) {
+        Ok(c) => run(c),
+        Err(e) => Box::pin(async move { Err(wrap(e)) }),
+    }
+}
+
+fn failed(e: DecodeError) -> RunError {
+    RunError::failed(format!("invalid configuration: {e}"))
 }
 
 fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx))
 }
 
 fn run_provisioner<C: Config + ProvisionerRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx))
 }
 
 fn run_post_processor<C: Config + PostProcessorRun>(
@@ -132,17 +139,11 @@ fn run_post_processor<C: Config + PostProcessorRun>(
     cx: RunCx,
     input: Artifact,
 ) -> BoxFuture<'static, Result<PostProcessed, RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx, input),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx, input))
 }
 
 fn run_data_source<C: Config + DataSourceRun>(node: &Node) -> BoxFuture<'static, Result<Fetched, String>> {
-    match decode::<C>(node) {
-        Ok(c) => c.fetch(),
-        Err(e) => Box::pin(async move { Err(e.message) }),
-    }
+    decoded(node, |e| e.message, |c: C| c.fetch())
 }
 
 macro_rules! component {

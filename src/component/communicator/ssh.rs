@@ -197,24 +197,14 @@ impl Config {
             }
             _ => return,
         }
-        if !cx.node.has("ssh_username") {
-            cx.diags.push(
-                crate::diag::Diagnostic::error(
-                    crate::diag::Code::MissingArgument,
-                    cx.header,
-                    "missing required argument `ssh_username`",
-                )
-                .with_help("the SSH communicator needs `ssh_username` (some builders used to default it to \"root\")"),
-            );
-        }
-        if !builder_provides_host && !cx.node.has("ssh_host") {
-            cx.diags.push(
-                crate::diag::Diagnostic::error(
-                    crate::diag::Code::MissingArgument,
-                    cx.header,
-                    "missing required argument `ssh_host`",
-                )
-                .with_help("this builder does not create a machine: say which one to connect to with `ssh_host`"),
+        cx.require(
+            "ssh_username",
+            "the SSH communicator needs `ssh_username` (some builders used to default it to \"root\")",
+        );
+        if !builder_provides_host {
+            cx.require(
+                "ssh_host",
+                "this builder does not create a machine: say which one to connect to with `ssh_host`",
             );
         }
         cx.at_most_one(&["ssh_agent_auth", "ssh_password", "ssh_private_key_file"]);

@@ -30,6 +30,7 @@ pub struct AssumeRole {
     /// Session tags.
     pub tags: Option<BTreeMap<String, String>>,
     /// Tags passed on to chained roles (not supported by forge).
+    #[schemars(extend("x-forge-refused" = "remove `transitive_tag_keys`; session `tags` are passed"))]
     pub transitive_tag_keys: Option<Vec<String>>,
 }
 
@@ -63,6 +64,7 @@ pub struct Access {
     #[serde(default, deserialize_with = "crate::component::weak::u32")]
     pub max_retries: Option<u32>,
     /// An MFA code for the credentials (not supported by forge).
+    #[schemars(extend("x-forge-refused" = "get a session token with `aws sts get-session-token` and pass it as `token`"))]
     pub mfa_code: Option<String>,
     /// Do not validate the credentials with STS (forge never does before the first call).
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
@@ -71,48 +73,21 @@ pub struct Access {
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub skip_metadata_api_check: Option<bool>,
     /// Decode authorization failure messages (not supported by forge).
+    #[schemars(extend("x-forge-refused" = "decode a message with `aws sts decode-authorization-message`"))]
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub decode_authorization_messages: Option<bool>,
     /// Assume a role with the credentials found.
     #[serde(default, deserialize_with = "crate::component::weak::block")]
     pub assume_role: Option<AssumeRole>,
     /// Credentials from Vault's AWS engine (not supported by forge).
+    #[schemars(extend("x-forge-refused" = "pass the credentials as sensitive variables, or use the environment or a profile"))]
     pub vault_aws_engine: Option<serde_json::Value>,
 }
 
 impl Access {
-    /// Packer's Prepare rules for access, and what forge refuses rather than ignores.
+    /// Packer's Prepare rules for access (what forge refuses is declared on the fields).
     pub fn check(&self, cx: &mut PrepareCtx<'_>) {
         cx.together("access_key", "secret_key");
-        let refused: [(&str, bool, &str); 3] = [
-            (
-                "vault_aws_engine",
-                self.vault_aws_engine.is_some(),
-                "pass the credentials as sensitive variables, or use the environment or a profile",
-            ),
-            (
-                "mfa_code",
-                self.mfa_code.as_deref().is_some_and(|c| !c.is_empty()),
-                "get a session token with `aws sts get-session-token` and pass it as `token`",
-            ),
-            (
-                "decode_authorization_messages",
-                self.decode_authorization_messages == Some(true),
-                "decode a message with `aws sts decode-authorization-message`",
-            ),
-        ];
-        for (key, set, help) in refused {
-            if set {
-                cx.error(key, format!("forge does not support `{key}`"), help);
-            }
-        }
-        if self.assume_role.as_ref().is_some_and(|r| r.transitive_tag_keys.as_ref().is_some_and(|k| !k.is_empty())) {
-            cx.error(
-                "assume_role",
-                "forge does not support `transitive_tag_keys` in `assume_role`",
-                "remove `transitive_tag_keys`; session `tags` are passed",
-            );
-        }
     }
 
     /// The region to work in: `region`, else `AWS_REGION` or `AWS_DEFAULT_REGION`.

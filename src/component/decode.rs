@@ -224,12 +224,17 @@ impl<'de> de::Deserializer<'de> for &Node {
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _variants: &'static [&'static str],
+        variants: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DecodeError> {
-        match &self.value.kind {
-            Kind::String(s) => v.visit_enum(s.as_str().into_deserializer()).map_err(|e: DecodeError| e.at(self.span)),
-            _ => self.deserialize_any(v),
+        // A string enum: numbers and bools are written weakly; a deferred value is the first.
+        let text = match &self.value.kind {
+            Kind::Deferred(_) => variants.first().map(|s| (*s).to_string()),
+            _ => self.value.to_string_lossless(),
+        };
+        match text {
+            Some(s) => v.visit_enum(s.into_deserializer()).map_err(|e: DecodeError| e.at(self.span)),
+            None => self.deserialize_any(v),
         }
     }
 

@@ -10,6 +10,7 @@ mod aws_insecure;
 pub mod builder;
 pub mod communicator;
 pub mod datasource;
+pub mod declared;
 pub mod decode;
 pub mod docker_api;
 pub mod grammar;

@@ -29,29 +29,6 @@ impl PrepareCtx<'_> {
         self.diags.push(Diagnostic::error(Code::InvalidComponentValue, span, message).with_help(help));
     }
 
-    /// An argument forge declares (so it is no unknown key) but does not carry out: an error
-    /// at the key when it is set to anything but an empty value (`""`, `false`, `[]`, `{}`),
-    /// so a template never builds something other than it says.
-    pub fn refuse(&mut self, key: &str, help: &str) {
-        use crate::eval::value::Kind;
-        let Some(n) = self.node.get(key) else { return };
-        let empty = match &n.value.kind {
-            Kind::Null => true,
-            Kind::Bool(b) => !b,
-            Kind::String(s) => s.is_empty(),
-            Kind::List(items) => items.is_empty(),
-            Kind::Map(items) => items.is_empty(),
-            Kind::Number(_) | Kind::Deferred(_) => false,
-        };
-        if !empty {
-            let span = n.span;
-            self.diags.push(
-                Diagnostic::error(Code::UnsupportedArgument, span, format!("forge does not support `{key}` yet"))
-                    .with_help(help.to_string()),
-            );
-        }
-    }
-
     /// Whether `key` is set to a known, non-null value.
     pub fn known(&self, key: &str) -> bool {
         self.node.has(key) && !self.node.is_deferred(key)
@@ -121,32 +98,6 @@ impl PrepareCtx<'_> {
                 )
                 .with_help(format!("set both `{a}` and `{b}`, or neither")),
             );
-        }
-    }
-
-    /// A duration (`5m`, `1h30s`) in `key`, if set.
-    pub fn duration(&mut self, key: &str) {
-        if let Some(s) = self.node.str(key).filter(|_| !self.node.is_deferred(key)) {
-            if crate::gocompat::duration::parse_std(s).is_none() {
-                let s = s.to_string();
-                self.error(
-                    key,
-                    format!("`{key}` is not a duration: {s:?}"),
-                    "write a duration such as `30s`, `5m` or `1h30m`",
-                );
-            }
-        }
-    }
-
-    /// The value of `key` must be one of `allowed`.
-    pub fn one_of_values(&mut self, key: &str, allowed: &[&str]) {
-        if let Some(v) = self.node.str(key).filter(|_| !self.node.is_deferred(key)) {
-            if !allowed.contains(&v) {
-                let v = v.to_string();
-                let help = crate::diag::did_you_mean_help(&v, allowed.iter().copied())
-                    .unwrap_or_else(|| format!("allowed: {}", allowed.join(", ")));
-                self.error(key, format!("`{key}` cannot be {v:?}"), help);
-            }
         }
     }
 

@@ -1,18 +1,20 @@
 //! THE list of built-in components, one line each, and the checks every component gets from
-//! its declaration: unknown arguments (with did-you-mean), types, required arguments, then the
-//! component's own rules.
+//! its declaration: unknown arguments (with did-you-mean), allowed values, durations and
+//! refused arguments (read from the schema), types, required arguments, then the component's
+//! own rules.
 
 use schemars::{JsonSchema, Schema};
 use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
 
-use crate::component::decode::decode;
+use crate::component::decode::{DecodeError, decode};
 use crate::component::node::Node;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{
     Artifact, BoxFuture, BuilderRun, Built, DataSourceRun, Fetched, PostProcessed, PostProcessorRun, ProvisionerRun,
     RunCx, RunError,
 };
-use crate::component::{builder, communicator, datasource, post_processor, provisioner, schema};
+use crate::component::{builder, communicator, datasource, declared, post_processor, provisioner, schema};
 use crate::diag::{Code, Diagnostic, did_you_mean_help};
 
 /// The kinds of component.
@@ -107,22 +109,29 @@ pub enum Run {
     DataSource(fn(&Node) -> BoxFuture<'static, Result<Fetched, String>>),
 }
 
-fn decode_for_run<C: Config>(node: &Node) -> Result<C, RunError> {
-    decode::<C>(node).map_err(|e| RunError::failed(format!("invalid configuration: {e}")))
+/// Decodes the evaluated body into `C` and starts `run` with it; a body that does not decode
+/// fails the step (`wrap` turns the decoding error into the step's error).
+fn decoded<C: Config, T: 'static, E: Send + 'static>(
+    node: &Node,
+    wrap: fn(DecodeError) -> E,
+    run: impl FnOnce(C) -> BoxFuture<'static, Result<T, E>>,
+) -> BoxFuture<'static, Result<T, E>> {
+    match decode::<C>(node) {
+        Ok(c) => run(c),
+        Err(e) => Box::pin(async move { Err(wrap(e)) }),
+    }
+}
+
+fn failed(e: DecodeError) -> RunError {
+    RunError::failed(format!("invalid configuration: {e}"))
 }
 
 fn run_builder<C: Config + BuilderRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<Built, RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx))
 }
 
 fn run_provisioner<C: Config + ProvisionerRun>(node: &Node, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx))
 }
 
 fn run_post_processor<C: Config + PostProcessorRun>(
@@ -130,17 +139,11 @@ fn run_post_processor<C: Config + PostProcessorRun>(
     cx: RunCx,
     input: Artifact,
 ) -> BoxFuture<'static, Result<PostProcessed, RunError>> {
-    match decode_for_run::<C>(node) {
-        Ok(c) => c.run(cx, input),
-        Err(e) => Box::pin(async move { Err(e) }),
-    }
+    decoded(node, failed, |c: C| c.run(cx, input))
 }
 
 fn run_data_source<C: Config + DataSourceRun>(node: &Node) -> BoxFuture<'static, Result<Fetched, String>> {
-    match decode::<C>(node) {
-        Ok(c) => c.fetch(),
-        Err(e) => Box::pin(async move { Err(e.message) }),
-    }
+    decoded(node, |e| e.message, |c: C| c.fetch())
 }
 
 macro_rules! component {
@@ -317,27 +320,41 @@ pub fn unknown_type(kind: ComponentKind, name: &str, span: crate::source::Span) 
     )
 }
 
-/// Decodes a component's body against `C` and runs its rules.
-/// Property names of `C`'s schema, computed once per type (schemas are costly to generate and
-/// a large template checks thousands of bodies).
-fn known_properties<C: Config>() -> std::sync::Arc<Vec<String>> {
+/// What `C` declares, computed once per type (schemas are costly to generate and a large
+/// template checks thousands of bodies).
+struct Declaration {
+    schema: Schema,
+    /// Every argument name, sorted.
+    names: Vec<String>,
+    /// The top-level properties with their schemas.
+    properties: Vec<(String, Json)>,
+}
+
+fn declaration<C: Config>() -> std::sync::Arc<Declaration> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<Vec<String>>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<&'static str, Arc<Declaration>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let key = std::any::type_name::<C>();
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(key).cloned()) {
         return hit;
     }
-    let names = Arc::new(schema::property_names(&schema::of::<C>()));
+    let schema = schema::of::<C>();
+    let names = schema::property_names(&schema);
+    let properties = schema::properties_of(schema.as_value(), schema.as_value());
+    let found = Arc::new(Declaration { schema, names, properties });
     if let Ok(mut c) = cache.lock() {
-        c.insert(key, names.clone());
+        c.insert(key, found.clone());
     }
-    names
+    found
 }
 
+/// Decodes a component's body against `C` and runs its rules: unknown arguments, what the
+/// schema declares (allowed values, durations, refused arguments), types, then `prepare`.
 fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
-    let known = known_properties::<C>();
+    let declaration = declaration::<C>();
+    let known = &declaration.names;
     let mut clean = cx.node.clone();
     let mut unknown = Vec::new();
     clean.entries.retain(|(key, span, _)| {
@@ -360,9 +377,13 @@ fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
             map.into_iter().filter(|(k, _)| clean.entries.iter().any(|(e, _, _)| e == k)).collect();
         clean.value = crate::eval::value::Value::map(kept);
     }
-    match decode::<C>(&clean) {
+    // A value the schema's declarations refuse is reported and left out of decoding, so the
+    // rest of the body is still decoded and checked.
+    let mut decodable = clean.clone();
+    let mut declared = Vec::new();
+    check_declared(declaration.schema.as_value(), &declaration.properties, &mut decodable, &mut declared);
+    match decode::<C>(&decodable) {
         Ok(config) => {
-            let node = cx.node;
             let mut inner = PrepareCtx {
                 node: &clean,
                 header: cx.header,
@@ -372,7 +393,7 @@ fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
             };
             config.prepare(&mut inner);
             cx.diags = inner.diags;
-            let _ = node;
+            cx.diags.extend(declared);
         }
         Err(e) => {
             let d = match &e.missing {
@@ -384,6 +405,69 @@ fn check<C: Config>(cx: &mut PrepareCtx<'_>) {
             };
             cx.diags.push(d);
         }
+    }
+}
+
+/// Checks the arguments of `node` (and of its nested blocks) against what their schemas
+/// declare: a value outside the `enum` (`F3019`, with did-you-mean), a string that is not a Go
+/// duration (`F3019`), an argument forge refuses set to anything but an empty value (`F3023`,
+/// with the way around). Values that cannot decode are removed from `node`.
+fn check_declared(root: &Json, props: &[(String, Json)], node: &mut Node, diags: &mut Vec<Diagnostic>) {
+    node.entries.retain_mut(|(key, _, n)| {
+        let Some((_, prop)) = props.iter().find(|(k, _)| k == key) else { return true };
+        if let Some(help) = prop.get(declared::REFUSED).and_then(Json::as_str) {
+            if !is_empty_value(&n.value) {
+                diags.push(
+                    Diagnostic::error(Code::UnsupportedArgument, n.span, format!("forge does not support `{key}` yet"))
+                        .with_help(help),
+                );
+            }
+        }
+        let text = if n.value.is_deferred() { None } else { n.value.to_string_lossless() };
+        if let (Some(allowed), Some(v)) = (schema::allowed_values(root, prop), &text) {
+            if !allowed.contains(v) {
+                let help = did_you_mean_help(v, allowed.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("allowed: {}", allowed.join(", ")));
+                diags.push(
+                    Diagnostic::error(Code::InvalidComponentValue, n.span, format!("`{key}` cannot be {v:?}"))
+                        .with_help(help),
+                );
+                return false;
+            }
+        }
+        if let (true, Some(v)) = (schema::format(root, prop) == Some(declared::DURATION_FORMAT), &text) {
+            if crate::gocompat::duration::parse_std(v).is_none() {
+                diags.push(
+                    Diagnostic::error(Code::InvalidComponentValue, n.span, format!("`{key}` is not a duration: {v:?}"))
+                        .with_help("write a duration such as `30s`, `5m` or `1h30m`"),
+                );
+                return false;
+            }
+        }
+        if let Some(block) = schema::block_of(root, prop) {
+            let inner = schema::properties_of(root, block);
+            if n.value.as_map().is_some() {
+                check_declared(root, &inner, n, diags);
+            } else {
+                for item in &mut n.items {
+                    check_declared(root, &inner, item, diags);
+                }
+            }
+        }
+        true
+    });
+}
+
+/// Whether a refused argument is harmlessly empty (`""`, `false`, `[]`, `{}`, null).
+fn is_empty_value(v: &crate::eval::value::Value) -> bool {
+    use crate::eval::value::Kind;
+    match &v.kind {
+        Kind::Null => true,
+        Kind::Bool(b) => !b,
+        Kind::String(s) => s.is_empty(),
+        Kind::List(items) => items.is_empty(),
+        Kind::Map(items) => items.is_empty(),
+        Kind::Number(_) | Kind::Deferred(_) => false,
     }
 }
 

@@ -13,14 +13,21 @@ pub fn of<T: JsonSchema>() -> Schema {
 /// Every property name a schema accepts (following `$ref`, `allOf` and flattened structs).
 pub fn property_names(schema: &Schema) -> Vec<String> {
     let root = schema.as_value();
-    let mut out = Vec::new();
-    collect(root, root, &mut out, 0);
+    let mut out: Vec<String> = properties_of(root, root).into_iter().map(|(k, _)| k).collect();
     out.sort();
     out.dedup();
     out
 }
 
-fn collect(root: &Json, s: &Json, out: &mut Vec<String>, depth: usize) {
+/// The properties of the object schema `s`, with their schemas (following `$ref`, `allOf`,
+/// `anyOf` and `oneOf`, as flattened structs produce).
+pub fn properties_of(root: &Json, s: &Json) -> Vec<(String, Json)> {
+    let mut out = Vec::new();
+    collect(root, s, &mut out, 0);
+    out
+}
+
+fn collect(root: &Json, s: &Json, out: &mut Vec<(String, Json)>, depth: usize) {
     if depth > 8 {
         return;
     }
@@ -30,7 +37,7 @@ fn collect(root: &Json, s: &Json, out: &mut Vec<String>, depth: usize) {
         }
     }
     if let Some(props) = s.get("properties").and_then(Json::as_object) {
-        out.extend(props.keys().cloned());
+        out.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(list) = s.get(key).and_then(Json::as_array) {
@@ -39,6 +46,43 @@ fn collect(root: &Json, s: &Json, out: &mut Vec<String>, depth: usize) {
             }
         }
     }
+}
+
+/// The schemas a property may be: itself, what it refers to, and the alternatives of an
+/// optional value (`anyOf: [X, null]`).
+fn alternatives<'a>(root: &'a Json, prop: &'a Json) -> Vec<&'a Json> {
+    let mut out = vec![prop];
+    if let Some(target) = prop.get("$ref").and_then(Json::as_str).and_then(|r| resolve(root, r)) {
+        out.push(target);
+    }
+    for sub in prop.get("anyOf").and_then(Json::as_array).into_iter().flatten() {
+        out.extend(alternatives(root, sub));
+    }
+    out
+}
+
+/// The values a property allows (its `enum`, null left out), when it declares them.
+pub fn allowed_values(root: &Json, prop: &Json) -> Option<Vec<String>> {
+    alternatives(root, prop).into_iter().find_map(|s| {
+        s.get("enum")
+            .and_then(Json::as_array)
+            .map(|vals| vals.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+    })
+}
+
+/// A property's declared string `format`.
+pub fn format<'a>(root: &'a Json, prop: &'a Json) -> Option<&'a str> {
+    alternatives(root, prop).into_iter().find_map(|s| s.get("format").and_then(Json::as_str))
+}
+
+/// The object schema of a nested block property (one block, or the items of a list of blocks).
+pub fn block_of<'a>(root: &'a Json, prop: &'a Json) -> Option<&'a Json> {
+    let object = |s: &&'a Json| !properties_of(root, s).is_empty();
+    let alts = alternatives(root, prop);
+    alts.iter()
+        .copied()
+        .find(object)
+        .or_else(|| alts.iter().filter_map(|s| s.get("items")).flat_map(|items| alternatives(root, items)).find(object))
 }
 
 fn resolve<'a>(root: &'a Json, reference: &str) -> Option<&'a Json> {

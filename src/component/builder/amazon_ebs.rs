@@ -9,10 +9,43 @@ use serde::Deserialize;
 
 use crate::component::aws::Access;
 use crate::component::communicator::ssh;
+use crate::component::declared::{GoDuration, string_enum};
 use crate::component::prepare::PrepareCtx;
 
-/// Volume types EC2 accepts.
-pub const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
+string_enum! {
+    /// An EBS volume type.
+    VolumeType { Standard = "standard", Io1 = "io1", Io2 = "io2", Gp2 = "gp2", Gp3 = "gp3", Sc1 = "sc1", St1 = "st1" }
+}
+
+string_enum! {
+    /// A metadata option that is on or off.
+    Toggle { Enabled = "enabled", Disabled = "disabled" }
+}
+
+string_enum! {
+    /// Whether the instance metadata service requires session tokens (IMDSv2).
+    HttpTokens { Optional = "optional", Required = "required" }
+}
+
+string_enum! {
+    /// What the instance does when it shuts itself down.
+    ShutdownBehavior { Stop = "stop", Terminate = "terminate" }
+}
+
+string_enum! {
+    /// An AMI's virtualization type.
+    Virtualization { Paravirtual = "paravirtual", Hvm = "hvm" }
+}
+
+string_enum! {
+    /// An AMI's boot mode.
+    BootMode { LegacyBios = "legacy-bios", Uefi = "uefi", UefiPreferred = "uefi-preferred" }
+}
+
+string_enum! {
+    /// The instance metadata service version an AMI's instances require (empty: none).
+    ImdsSupport { V2 = "v2.0", Unset = "" }
+}
 
 /// A block device mapping (`launch_block_device_mappings`, `ami_block_device_mappings`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -22,7 +55,7 @@ pub struct BlockDevice {
     /// Size in GiB.
     pub volume_size: Option<i64>,
     /// `gp2`, `gp3`, `io1`, `io2`, `st1`, `sc1` or `standard`.
-    pub volume_type: Option<String>,
+    pub volume_type: Option<VolumeType>,
     /// Provisioned IOPS (io1, io2, gp3).
     pub iops: Option<i64>,
     /// Throughput in MiB/s (gp3).
@@ -81,13 +114,13 @@ pub struct Polling {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct MetadataOptions {
     /// `enabled` or `disabled`.
-    pub http_endpoint: Option<String>,
+    pub http_endpoint: Option<Toggle>,
     /// `optional` or `required` (IMDSv2).
-    pub http_tokens: Option<String>,
+    pub http_tokens: Option<HttpTokens>,
     /// 1 to 64.
     pub http_put_response_hop_limit: Option<i64>,
     /// `enabled` or `disabled`.
-    pub instance_metadata_tags: Option<String>,
+    pub instance_metadata_tags: Option<Toggle>,
 }
 
 /// `placement { … }`.
@@ -127,14 +160,19 @@ pub struct Config {
     /// The instance type.
     pub instance_type: Option<String>,
     /// Spot instance types (instead of `instance_type`).
+    #[schemars(extend("x-forge-refused" = "forge launches on-demand instances only: set `instance_type`"))]
     pub spot_instance_types: Option<Vec<String>>,
     /// A spot price, or `auto`.
+    #[schemars(extend("x-forge-refused" = "forge launches on-demand instances only: remove `spot_price`"))]
     pub spot_price: Option<String>,
     /// The spot allocation strategy.
+    #[schemars(extend("x-forge-refused" = "forge launches on-demand instances only"))]
     pub spot_allocation_strategy: Option<String>,
     /// Tags of the spot request.
+    #[schemars(extend("x-forge-refused" = "forge launches on-demand instances only"))]
     pub spot_tags: Option<BTreeMap<String, String>>,
     /// Tags of the EC2 fleet.
+    #[schemars(extend("x-forge-refused" = "forge launches on-demand instances only"))]
     pub fleet_tags: Option<BTreeMap<String, String>>,
     /// Volumes of the build instance.
     pub launch_block_device_mappings: Option<Vec<BlockDevice>>,
@@ -153,6 +191,7 @@ pub struct Config {
     /// An IAM instance profile for the build instance.
     pub iam_instance_profile: Option<String>,
     /// A policy for a temporary instance profile.
+    #[schemars(extend("x-forge-refused" = "create the instance profile beforehand and name it in `iam_instance_profile`"))]
     pub temporary_iam_instance_profile_policy_document: Option<serde_json::Value>,
     /// Do not check the instance profile.
     pub skip_profile_validation: Option<bool>,
@@ -161,7 +200,7 @@ pub struct Config {
     /// EBS-optimized instance.
     pub ebs_optimized: Option<bool>,
     /// `stop` (default) or `terminate`.
-    pub shutdown_behavior: Option<String>,
+    pub shutdown_behavior: Option<ShutdownBehavior>,
     /// Do not stop the instance before creating the AMI.
     pub disable_stop_instance: Option<bool>,
     /// Unlimited CPU credits for burstable types.
@@ -179,10 +218,12 @@ pub struct Config {
     /// A capacity reservation group.
     pub capacity_reservation_group_arn: Option<String>,
     /// Wait this long for a Windows password.
-    pub windows_password_timeout: Option<String>,
+    pub windows_password_timeout: Option<GoDuration>,
     /// Wait before connecting with Session Manager.
-    pub pause_before_ssm: Option<String>,
+    #[schemars(extend("x-forge-refused" = "Session Manager is not supported: connect over SSH"))]
+    pub pause_before_ssm: Option<GoDuration>,
     /// The local port of a Session Manager tunnel.
+    #[schemars(extend("x-forge-refused" = "Session Manager is not supported: connect over SSH"))]
     pub session_manager_port: Option<i64>,
     // Network.
     /// The VPC.
@@ -207,6 +248,7 @@ pub struct Config {
     #[schemars(default = "default_cidrs")]
     pub temporary_security_group_source_cidrs: Option<Vec<String>>,
     /// Open the temporary security group to forge's public IP only.
+    #[schemars(extend("x-forge-refused" = "list your address in `temporary_security_group_source_cidrs`"))]
     pub temporary_security_group_source_public_ip: Option<bool>,
     // AMI.
     /// The AMI's name.
@@ -216,7 +258,7 @@ pub struct Config {
     /// Volumes of the AMI.
     pub ami_block_device_mappings: Option<Vec<BlockDevice>>,
     /// `paravirtual` or `hvm`.
-    pub ami_virtualization_type: Option<String>,
+    pub ami_virtualization_type: Option<Virtualization>,
     /// Regions to copy the AMI to.
     pub ami_regions: Option<Vec<String>>,
     /// Accounts that may launch the AMI.
@@ -262,11 +304,12 @@ pub struct Config {
     /// Enhanced networking (SR-IOV).
     pub sriov_support: Option<bool>,
     /// `v2.0` to require IMDSv2 on instances of the AMI.
-    pub imds_support: Option<String>,
+    pub imds_support: Option<ImdsSupport>,
     /// When the AMI becomes deprecated (RFC 3339).
     pub deprecate_at: Option<String>,
     /// `legacy-bios`, `uefi` or `uefi-preferred`.
-    pub boot_mode: Option<String>,
+    #[schemars(extend("x-forge-refused" = "use a source AMI that has the boot mode you want"))]
+    pub boot_mode: Option<BootMode>,
     /// Protection against deregistration.
     pub deregistration_protection: Option<DeregistrationProtection>,
     /// Minutes to wait for a snapshot copy.
@@ -303,52 +346,9 @@ impl crate::component::registry::Config for Config {
         cx.at_most_one(&["user_data", "user_data_file"]);
         cx.file_exists("user_data_file");
         cx.at_most_one(&["security_group_id", "security_group_ids", "security_group_filter"]);
-        cx.one_of_values("shutdown_behavior", &["stop", "terminate"]);
-        cx.one_of_values("ami_virtualization_type", &["paravirtual", "hvm"]);
-        cx.one_of_values("boot_mode", &["legacy-bios", "uefi", "uefi-preferred"]);
-        cx.one_of_values("imds_support", &["v2.0", ""]);
-        for key in ["windows_password_timeout", "pause_before_ssm"] {
-            cx.duration(key);
-        }
-        if let Some(m) = &self.metadata_options {
-            let bad = |v: &Option<String>, allowed: &[&str]| v.as_deref().is_some_and(|x| !allowed.contains(&x));
-            if bad(&m.http_endpoint, &["enabled", "disabled"])
-                || bad(&m.http_tokens, &["optional", "required"])
-                || bad(&m.instance_metadata_tags, &["enabled", "disabled"])
-            {
-                cx.error(
-                    "metadata_options",
-                    "invalid `metadata_options`",
-                    "`http_endpoint` and `instance_metadata_tags` take enabled|disabled, `http_tokens` optional|required",
-                );
-            }
-        }
-        for key in ["launch_block_device_mappings", "ami_block_device_mappings"] {
-            self.check_volumes(cx, key);
-        }
-        for (key, help) in REFUSED {
-            cx.refuse(key, help);
-        }
         self.comm.check(cx, true, true);
     }
 }
-
-/// Arguments of Packer's amazon-ebs that forge does not carry out yet, with what to do instead.
-const REFUSED: &[(&str, &str)] = &[
-    ("spot_price", "forge launches on-demand instances only: remove `spot_price`"),
-    ("spot_instance_types", "forge launches on-demand instances only: set `instance_type`"),
-    ("spot_allocation_strategy", "forge launches on-demand instances only"),
-    ("spot_tags", "forge launches on-demand instances only"),
-    ("fleet_tags", "forge launches on-demand instances only"),
-    (
-        "temporary_iam_instance_profile_policy_document",
-        "create the instance profile beforehand and name it in `iam_instance_profile`",
-    ),
-    ("temporary_security_group_source_public_ip", "list your address in `temporary_security_group_source_cidrs`"),
-    ("boot_mode", "use a source AMI that has the boot mode you want"),
-    ("pause_before_ssm", "Session Manager is not supported: connect over SSH"),
-    ("session_manager_port", "Session Manager is not supported: connect over SSH"),
-];
 
 impl Config {
     fn check_ami_name(&self, cx: &mut PrepareCtx<'_>) {
@@ -368,32 +368,6 @@ impl Config {
                 "ami_name",
                 format!("`ami_name` cannot contain {c:?}"),
                 "AMI names use letters, digits, spaces and ( ) [ ] . / - ' @ _; `clean_resource_name` replaces the rest",
-            );
-        }
-    }
-
-    fn check_volumes(&self, cx: &mut PrepareCtx<'_>, key: &str) {
-        let Some(n) = cx.node.get(key) else { return };
-        let bad: Vec<(String, crate::source::Span)> = n
-            .items
-            .iter()
-            .filter_map(|item| {
-                let t = item.get("volume_type")?;
-                let v = t.value.as_str()?;
-                (!VOLUME_TYPES.contains(&v)).then(|| (v.to_string(), t.span))
-            })
-            .collect();
-        for (v, span) in bad {
-            cx.diags.push(
-                crate::diag::Diagnostic::error(
-                    crate::diag::Code::InvalidComponentValue,
-                    span,
-                    format!("unknown volume type {v:?}"),
-                )
-                .with_help(
-                    crate::diag::did_you_mean_help(&v, VOLUME_TYPES.iter().copied())
-                        .unwrap_or_else(|| format!("use one of {}", VOLUME_TYPES.join(", "))),
-                ),
             );
         }
     }

@@ -11,6 +11,7 @@ use aws_sdk_ec2 as ec2;
 use ec2::types::{Filter, ImageState, InstanceStateName, LaunchPermission, LaunchPermissionModifications};
 
 use crate::component::aws::{sdk_err, short_err};
+use crate::component::builder::amazon_ebs::ImdsSupport;
 use crate::component::builder::amazon_ebs_run::{Run, instance_state, poll, to_tags};
 use crate::component::runtime::{Artifact, RunError};
 
@@ -306,7 +307,7 @@ impl Run {
         let (users, groups) = (list(&self.cfg.ami_users), list(&self.cfg.ami_groups));
         let (orgs, ous) = (list(&self.cfg.ami_org_arns), list(&self.cfg.ami_ou_arns));
         let codes = list(&self.cfg.ami_product_codes);
-        let imds = self.cfg.imds_support.as_deref().filter(|s| !s.is_empty());
+        let imds = self.cfg.imds_support.map(ImdsSupport::as_str).filter(|s| !s.is_empty());
         let (snap_users, snap_groups) = (list(&self.cfg.snapshot_users), list(&self.cfg.snapshot_groups));
         for (r, made) in amis {
             let ami = &made.id;

@@ -11,8 +11,9 @@ use aws_sdk_ec2 as ec2;
 use ec2::types::{Filter, InstanceStateName, InstanceType, IpPermission, IpRange, ResourceType, Tag, TagSpecification};
 
 use crate::component::aws::{sdk_err, set, short_err};
-use crate::component::builder::amazon_ebs::{Config, KeyValue};
+use crate::component::builder::amazon_ebs::{Config, KeyValue, ShutdownBehavior};
 use crate::component::builder::amazon_ebs_network::{self, Network};
+use crate::component::communicator::ssh::{KeyPairType, SshInterface};
 use crate::component::communicator::ssh_client;
 use crate::component::retry::Backoff;
 use crate::component::runtime::{BoxFuture, Built, Communicator, Produced, RunCx, RunError};
@@ -247,7 +248,7 @@ impl Run {
             .map_or_else(|| format!("packer_{}", uuid::Uuid::new_v4()), str::to_string);
         self.say(&format!("Creating temporary keypair: {name}"));
         let mut req = self.ec2.create_key_pair().key_name(&name);
-        if self.cfg.comm.temporary_key_pair_type.as_deref() == Some("ed25519") {
+        if self.cfg.comm.temporary_key_pair_type == Some(KeyPairType::Ed25519) {
             req = req.key_type(ec2::types::KeyType::Ed25519);
         }
         let out = req.send().await.map_err(|e| sdk_err("cannot create the temporary key pair", e))?;
@@ -380,7 +381,7 @@ impl Run {
             .set_key_name(key.map(str::to_string))
             .set_ebs_optimized(self.cfg.ebs_optimized)
             .instance_initiated_shutdown_behavior(ec2::types::ShutdownBehavior::from(
-                self.cfg.shutdown_behavior.as_deref().unwrap_or("stop"),
+                self.cfg.shutdown_behavior.map_or("stop", ShutdownBehavior::as_str),
             ));
         if let Some(public) = self.cfg.associate_public_ip_address {
             // A public address is asked for on the network interface, which then carries the
@@ -424,11 +425,13 @@ impl Run {
         if let Some(m) = &self.cfg.metadata_options {
             req = req.metadata_options(
                 ec2::types::InstanceMetadataOptionsRequest::builder()
-                    .set_http_endpoint(m.http_endpoint.as_deref().map(ec2::types::InstanceMetadataEndpointState::from))
-                    .set_http_tokens(m.http_tokens.as_deref().map(ec2::types::HttpTokensState::from))
+                    .set_http_endpoint(
+                        m.http_endpoint.map(|v| ec2::types::InstanceMetadataEndpointState::from(v.as_str())),
+                    )
+                    .set_http_tokens(m.http_tokens.map(|v| ec2::types::HttpTokensState::from(v.as_str())))
                     .set_http_put_response_hop_limit(m.http_put_response_hop_limit.and_then(|n| i32::try_from(n).ok()))
                     .set_instance_metadata_tags(
-                        m.instance_metadata_tags.as_deref().map(ec2::types::InstanceMetadataTagsState::from),
+                        m.instance_metadata_tags.map(|v| ec2::types::InstanceMetadataTagsState::from(v.as_str())),
                     )
                     .build(),
             );
@@ -588,11 +591,11 @@ impl Run {
         if let Some(ip) = inst.private_ip_address() {
             self.message(&format!("Private IP: {ip}"));
         }
-        let host = match (set(&self.cfg.comm.ssh_host), self.cfg.comm.ssh_interface.as_deref()) {
+        let host = match (set(&self.cfg.comm.ssh_host), self.cfg.comm.ssh_interface) {
             (Some(h), _) => h.to_string(),
-            (None, Some("private_ip")) => inst.private_ip_address().unwrap_or_default().to_string(),
-            (None, Some("public_dns")) => inst.public_dns_name().unwrap_or_default().to_string(),
-            (None, Some("private_dns")) => inst.private_dns_name().unwrap_or_default().to_string(),
+            (None, Some(SshInterface::PrivateIp)) => inst.private_ip_address().unwrap_or_default().to_string(),
+            (None, Some(SshInterface::PublicDns)) => inst.public_dns_name().unwrap_or_default().to_string(),
+            (None, Some(SshInterface::PrivateDns)) => inst.private_dns_name().unwrap_or_default().to_string(),
             _ => inst.public_ip_address().or(inst.private_ip_address()).unwrap_or_default().to_string(),
         };
         Ok(host)
@@ -652,7 +655,7 @@ pub(crate) fn block_device(
     if b.virtual_name.is_none() {
         let ebs = ec2::types::EbsBlockDevice::builder()
             .set_volume_size(b.volume_size.and_then(|n| i32::try_from(n).ok()))
-            .set_volume_type(b.volume_type.as_deref().map(ec2::types::VolumeType::from))
+            .set_volume_type(b.volume_type.map(|t| ec2::types::VolumeType::from(t.as_str())))
             .set_iops(b.iops.and_then(|n| i32::try_from(n).ok()))
             .set_throughput(b.throughput.and_then(|n| i32::try_from(n).ok()))
             .set_delete_on_termination(b.delete_on_termination)

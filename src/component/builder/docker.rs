@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::component::builder::docker_run_command;
+use crate::component::declared::{GoDuration, string_enum};
 use crate::component::prepare::PrepareCtx;
 use crate::diag::{Code, Diagnostic};
 
@@ -63,13 +64,20 @@ pub struct Config {
     #[serde(flatten)]
     pub login: crate::component::docker_api::Login,
     /// Log in to Amazon ECR (not supported).
+    #[schemars(extend("x-forge-refused" = "log in to ECR beforehand and pull the image, then set `pull = false`"))]
     pub ecr_login: Option<bool>,
     /// A Windows container on a Windows host (not supported).
+    #[schemars(extend("x-forge-refused" = "forge builds Linux containers only"))]
     pub windows_container: Option<bool>,
     /// `docker` (default) or `none`.
-    pub communicator: Option<String>,
+    pub communicator: Option<DockerCommunicator>,
     /// How long to wait after the container started before provisioning, e.g. `5s`.
-    pub pause_before_connecting: Option<String>,
+    pub pause_before_connecting: Option<GoDuration>,
+}
+
+string_enum! {
+    /// How forge reaches the container.
+    DockerCommunicator { Docker = "docker", None = "none" }
 }
 
 fn default_run_command() -> Vec<String> {
@@ -110,10 +118,6 @@ impl crate::component::registry::Config for Config {
                 cx.error("export_path", "export_path must be a file, not a directory", "name a tar file to write");
             }
         }
-        cx.one_of_values("communicator", &["docker", "none"]);
-        cx.duration("pause_before_connecting");
-        cx.refuse("ecr_login", "log in to ECR beforehand and pull the image, then set `pull = false`");
-        cx.refuse("windows_container", "forge builds Linux containers only");
         if self.login.wanted() && self.login.login_server.as_deref().unwrap_or_default().is_empty() {
             cx.error("login", "`login` needs `login_server`", "set `login_server` to the registry to log in to");
         }

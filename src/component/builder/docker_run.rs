@@ -64,13 +64,13 @@ impl Run {
         }
         self.go_on()?;
         let container = self.create_and_start(&shared).await?;
-        if let Some(d) = self.cfg.pause_before_connecting.as_deref().and_then(crate::gocompat::duration::parse_std) {
+        if let Some(d) = self.cfg.pause_before_connecting.map(|d| d.0) {
             tokio::select! {
                 () = tokio::time::sleep(d) => {}
                 () = self.cx.cancel.cancelled() => return Err(RunError::Cancelled),
             }
         }
-        if self.cfg.communicator.as_deref() == Some("none") {
+        if self.cfg.communicator == Some(crate::component::builder::docker::DockerCommunicator::None) {
             return Ok((container, None));
         }
         self.cx.ui.say("Using docker communicator to connect: ");

@@ -5,15 +5,36 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::component::declared::{GoDuration, string_enum};
 use crate::component::prepare::PrepareCtx;
+
+string_enum! {
+    /// How forge reaches the machine.
+    Communicator { Ssh = "ssh", None = "none", Winrm = "winrm", Docker = "docker", DockerWindowsContainer = "dockerWindowsContainer" }
+}
+
+string_enum! {
+    /// How files are copied over SSH.
+    FileTransfer { Scp = "scp", Sftp = "sftp" }
+}
+
+string_enum! {
+    /// The kind of a temporary key pair.
+    KeyPairType { Rsa = "rsa", Ed25519 = "ed25519" }
+}
+
+string_enum! {
+    /// Which address of a cloud instance to connect to (empty: the builder's choice).
+    SshInterface { PublicIp = "public_ip", PrivateIp = "private_ip", PublicDns = "public_dns", PrivateDns = "private_dns", Default = "" }
+}
 
 /// Connection settings for the SSH communicator.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Config {
     /// `ssh` (default), `none`, `winrm`, `docker`: how to reach the machine.
-    pub communicator: Option<String>,
+    pub communicator: Option<Communicator>,
     /// How long to wait after the machine is up before connecting, e.g. `30s`.
-    pub pause_before_connecting: Option<String>,
+    pub pause_before_connecting: Option<GoDuration>,
     /// The address to connect to; builders provide one, this overrides it.
     pub ssh_host: Option<String>,
     /// The port to connect to.
@@ -35,7 +56,7 @@ pub struct Config {
     /// The name of the temporary key pair.
     pub temporary_key_pair_name: Option<String>,
     /// `rsa` or `ed25519`.
-    pub temporary_key_pair_type: Option<String>,
+    pub temporary_key_pair_type: Option<KeyPairType>,
     /// The size of a temporary RSA key.
     #[serde(default, deserialize_with = "crate::component::weak::u32")]
     pub temporary_key_pair_bits: Option<u32>,
@@ -46,10 +67,10 @@ pub struct Config {
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_disable_agent_forwarding: Option<bool>,
     /// How long to keep trying to connect.
-    #[schemars(default = "default_timeout")]
-    pub ssh_timeout: Option<String>,
+    #[schemars(extend("default" = "5m"))]
+    pub ssh_timeout: Option<GoDuration>,
     /// Legacy name of `ssh_timeout`.
-    pub ssh_wait_timeout: Option<String>,
+    pub ssh_wait_timeout: Option<GoDuration>,
     /// How many times a server that answers but fails the handshake or refuses the
     /// credentials is tried (default 1: a refused key fails at once; `amazon-ebs`: 10, for
     /// keys cloud-init installs after sshd is up).
@@ -58,12 +79,12 @@ pub struct Config {
     /// Ask for a pseudo-terminal.
     #[serde(default, deserialize_with = "crate::component::weak::bool")]
     pub ssh_pty: Option<bool>,
-    /// Interval between keep-alive messages (`5s`; negative disables).
-    pub ssh_keep_alive_interval: Option<String>,
+    /// Interval between keep-alive messages (`5s`).
+    pub ssh_keep_alive_interval: Option<GoDuration>,
     /// Fail a read or write that takes longer than this.
-    pub ssh_read_write_timeout: Option<String>,
+    pub ssh_read_write_timeout: Option<GoDuration>,
     /// `scp` (default) or `sftp`.
-    pub ssh_file_transfer_method: Option<String>,
+    pub ssh_file_transfer_method: Option<FileTransfer>,
     /// A bastion host to connect through.
     pub ssh_bastion_host: Option<String>,
     /// The bastion's port.
@@ -106,7 +127,7 @@ pub struct Config {
     /// Remote port forwards.
     pub ssh_remote_tunnels: Option<Vec<String>>,
     /// Which address of a cloud instance to use: `public_ip`, `private_ip`, `public_dns`, `private_dns`.
-    pub ssh_interface: Option<String>,
+    pub ssh_interface: Option<SshInterface>,
     /// `ipv4` or `ipv6`.
     pub ssh_ip_version: Option<String>,
     /// WinRM user (accepted; forge has no WinRM communicator).
@@ -120,14 +141,10 @@ fn default_port() -> u16 {
     22
 }
 
-fn default_timeout() -> String {
-    "5m".into()
-}
-
 impl Config {
     /// The communicator type, `ssh` unless set.
     pub fn kind(&self) -> &str {
-        self.communicator.as_deref().unwrap_or("ssh")
+        self.communicator.map_or("ssh", Communicator::as_str)
     }
 
     /// The build values a connection gives (`ConnType`, and with SSH `Host`, `Port`, `User`,
@@ -158,15 +175,8 @@ impl Config {
 
     /// Packer's rules for the SSH arguments, given whether the builder supplies the host and a key.
     pub fn check(&self, cx: &mut PrepareCtx<'_>, builder_provides_host: bool, builder_provides_key: bool) {
-        cx.one_of_values("communicator", &["ssh", "none", "winrm", "docker", "dockerWindowsContainer"]);
-        cx.duration("pause_before_connecting");
-        for key in ["ssh_timeout", "ssh_wait_timeout", "ssh_keep_alive_interval", "ssh_read_write_timeout"] {
-            cx.duration(key);
-        }
-        cx.one_of_values("ssh_file_transfer_method", &["scp", "sftp"]);
-        cx.one_of_values("temporary_key_pair_type", &["rsa", "ed25519"]);
-        cx.one_of_values("ssh_interface", &["public_ip", "private_ip", "public_dns", "private_dns", ""]);
-        match self.kind() {
+        // An invalid `communicator` (reported by its declaration) stops the checks, as in Packer.
+        match cx.node.str("communicator").unwrap_or(self.kind()) {
             "ssh" => {}
             "docker" => {
                 cx.error(
@@ -187,24 +197,14 @@ impl Config {
             }
             _ => return,
         }
-        if !cx.node.has("ssh_username") {
-            cx.diags.push(
-                crate::diag::Diagnostic::error(
-                    crate::diag::Code::MissingArgument,
-                    cx.header,
-                    "missing required argument `ssh_username`",
-                )
-                .with_help("the SSH communicator needs `ssh_username` (some builders used to default it to \"root\")"),
-            );
-        }
-        if !builder_provides_host && !cx.node.has("ssh_host") {
-            cx.diags.push(
-                crate::diag::Diagnostic::error(
-                    crate::diag::Code::MissingArgument,
-                    cx.header,
-                    "missing required argument `ssh_host`",
-                )
-                .with_help("this builder does not create a machine: say which one to connect to with `ssh_host`"),
+        cx.require(
+            "ssh_username",
+            "the SSH communicator needs `ssh_username` (some builders used to default it to \"root\")",
+        );
+        if !builder_provides_host {
+            cx.require(
+                "ssh_host",
+                "this builder does not create a machine: say which one to connect to with `ssh_host`",
             );
         }
         cx.at_most_one(&["ssh_agent_auth", "ssh_password", "ssh_private_key_file"]);

@@ -17,7 +17,6 @@ use crate::component::communicator::socks;
 use crate::component::communicator::ssh;
 use crate::component::retry::Backoff;
 use crate::component::runtime::{BoxFuture, Communicator, RunCx, RunError, Ui};
-use crate::gocompat::duration::parse_std as parse_duration;
 use crate::gocompat::shell::quote;
 
 /// How to authenticate.
@@ -86,29 +85,21 @@ impl ConnectOptions {
                 ));
             }
         };
-        let timeout = c
-            .ssh_timeout
-            .as_deref()
-            .or(c.ssh_wait_timeout.as_deref())
-            .and_then(parse_duration)
-            .unwrap_or(Duration::from_secs(300));
-        // Keep-alives every 5 s by default; a negative interval disables them (Packer's rule).
-        let keep_alive = match c.ssh_keep_alive_interval.as_deref() {
-            Some(v) if v.trim_start().starts_with('-') => None,
-            Some(v) => parse_duration(v).map(|d| u32::try_from(d.as_secs().max(1)).unwrap_or(u32::MAX)),
-            None => Some(5),
-        };
+        let timeout = c.ssh_timeout.or(c.ssh_wait_timeout).map_or(Duration::from_secs(300), |d| d.0);
+        // Keep-alives every 5 s by default.
+        let keep_alive =
+            Some(c.ssh_keep_alive_interval.map_or(5, |d| u32::try_from(d.0.as_secs().max(1)).unwrap_or(u32::MAX)));
         Ok(ConnectOptions {
             host,
             port: c.ssh_port.unwrap_or(22),
             username,
             auth,
             timeout,
-            sftp: c.ssh_file_transfer_method.as_deref() == Some("sftp"),
+            sftp: c.ssh_file_transfer_method == Some(ssh::FileTransfer::Sftp),
             keep_alive,
-            read_write_timeout: c.ssh_read_write_timeout.as_deref().and_then(parse_duration),
+            read_write_timeout: c.ssh_read_write_timeout.map(|d| d.0),
             pty: c.ssh_pty.unwrap_or(false),
-            pause_before_connecting: c.pause_before_connecting.as_deref().and_then(parse_duration).unwrap_or_default(),
+            pause_before_connecting: c.pause_before_connecting.map(|d| d.0).unwrap_or_default(),
             bastion: bastion(c, base_dir, timeout)?,
             proxy: nonempty(&c.ssh_proxy_host).map(|host| socks::Proxy {
                 host,

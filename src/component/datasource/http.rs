@@ -14,8 +14,10 @@ use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::Fetched;
 use crate::eval::value::Value;
 
-/// The methods Packer's data source accepts.
-const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+crate::component::declared::string_enum! {
+    /// An HTTP method.
+    Method { Get = "GET", Head = "HEAD", Post = "POST", Put = "PUT", Delete = "DELETE", Options = "OPTIONS", Patch = "PATCH" }
+}
 
 /// How many redirects are followed before giving up, as Go's HTTP client (Packer's).
 const MAX_REDIRECTS: usize = 10;
@@ -27,7 +29,7 @@ pub struct Config {
     /// `application/json`) is kept but warned about.
     pub url: String,
     /// `GET` (default), `HEAD`, `POST`, `PUT`, `DELETE`, `OPTIONS` or `PATCH`.
-    pub method: Option<String>,
+    pub method: Option<Method>,
     /// Request headers.
     pub request_headers: Option<BTreeMap<String, String>>,
     /// Request body.
@@ -36,7 +38,6 @@ pub struct Config {
 
 impl crate::component::registry::Config for Config {
     fn prepare(&self, cx: &mut PrepareCtx<'_>) {
-        cx.one_of_values("method", METHODS);
         if !cx.node.is_deferred("url") && !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
             cx.error(
                 "url",
@@ -77,7 +78,7 @@ type Client = hyper_util::client::legacy::Client<
 pub async fn fetch(cfg: &Config) -> Result<Response, String> {
     let client = client(cfg.url.starts_with("https://"))?;
     let mut method: http::Method =
-        cfg.method.as_deref().unwrap_or("GET").parse().map_err(|_| format!("invalid method {:?}", cfg.method))?;
+        cfg.method.map_or("GET", Method::as_str).parse().map_err(|_| format!("invalid method {:?}", cfg.method))?;
     let mut body = Bytes::from(cfg.request_body.clone().unwrap_or_default());
     let mut url = cfg.url.clone();
     for _ in 0..=MAX_REDIRECTS {

@@ -6,8 +6,10 @@ use serde::Deserialize;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{Artifact, BoxFuture, PostProcessed, RunCx, RunError, render_component_template};
 
-/// Archive formats, by `format` or by the output's extension.
-pub const FORMATS: &[&str] = &["tar.gz", "tgz", "tar", "gz", "zip", "lz4", "tar.lz4"];
+crate::component::declared::string_enum! {
+    /// An archive format, by `format` or by the output's extension.
+    Format { TarGz = "tar.gz", Tgz = "tgz", Tar = "tar", Gz = "gz", Zip = "zip", Lz4 = "lz4", TarLz4 = "tar.lz4" }
+}
 
 /// Configuration of the `compress` post-processor.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -16,7 +18,7 @@ pub struct Config {
     #[schemars(default = "default_output")]
     pub output: Option<String>,
     /// The format, overriding the extension.
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// 1 (fastest) to 9 (smallest), 6 by default.
     pub compression_level: Option<i64>,
     /// Keep the uncompressed input artifact (default false).
@@ -29,7 +31,6 @@ fn default_output() -> String {
 
 impl crate::component::registry::Config for Config {
     fn prepare(&self, cx: &mut PrepareCtx<'_>) {
-        cx.one_of_values("format", FORMATS);
         if let Some(level) = self.compression_level.filter(|l| !(-1..=9).contains(l)) {
             cx.error(
                 "compression_level",
@@ -70,7 +71,7 @@ impl crate::component::runtime::PostProcessorRun for Config {
                 &template,
                 &[("BuildName", &cx.source_name), ("BuilderType", &cx.builder_type)],
             );
-            let format = format_of(&output, self.format.as_deref());
+            let format = format_of(&output, self.format.map(Format::as_str));
             #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
             let level = self.compression_level.filter(|l| (1..=9).contains(l)).unwrap_or(6) as u32;
             let out_path = cx.path(&output);

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use crate::component::builder::docker_run::IMPORT_ID;
 use crate::component::docker_api::{self, Docker, query, segment};
 use crate::component::post_processor::docker_tag::{self, accept, describe};
-use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{Artifact, BoxFuture, PostProcessed, RunCx, RunError};
 
 /// Configuration of the `docker-push` post-processor.
@@ -18,16 +17,13 @@ pub struct Config {
     #[serde(flatten)]
     pub login: crate::component::docker_api::Login,
     /// Log in to Amazon ECR (not supported).
+    #[schemars(extend("x-forge-refused" = "log in to ECR beforehand and push with `login = true` and its password"))]
     pub ecr_login: Option<bool>,
     /// Keep the input artifact.
     pub keep_input_artifact: Option<bool>,
 }
 
-impl crate::component::registry::Config for Config {
-    fn prepare(&self, cx: &mut PrepareCtx<'_>) {
-        cx.refuse("ecr_login", "log in to ECR beforehand and push with `login = true` and its password");
-    }
-}
+impl crate::component::registry::Config for Config {}
 
 impl crate::component::runtime::PostProcessorRun for Config {
     fn run(self, cx: RunCx, input: Artifact) -> BoxFuture<'static, Result<PostProcessed, RunError>> {

@@ -6,6 +6,11 @@ use serde::Deserialize;
 use crate::component::prepare::PrepareCtx;
 use crate::component::runtime::{BoxFuture, RunCx, RunError};
 
+crate::component::declared::string_enum! {
+    /// Which way files go.
+    Direction { Upload = "upload", Download = "download" }
+}
+
 /// Configuration of the `file` provisioner.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Config {
@@ -18,14 +23,13 @@ pub struct Config {
     /// Where to put it.
     pub destination: String,
     /// `upload` (default) or `download`.
-    pub direction: Option<String>,
+    pub direction: Option<Direction>,
     /// The source is created by an earlier step: do not check that it exists.
     pub generated: Option<bool>,
 }
 
 impl crate::component::registry::Config for Config {
     fn prepare(&self, cx: &mut PrepareCtx<'_>) {
-        cx.one_of_values("direction", &["upload", "download"]);
         let keys = ["source", "sources", "content"];
         if keys.iter().all(|k| !cx.node.has(k)) {
             cx.diags.push(
@@ -45,7 +49,8 @@ impl crate::component::registry::Config for Config {
                 "add a trailing `/` to `destination`",
             );
         }
-        let uploading = self.direction.as_deref().unwrap_or("upload") == "upload";
+        // An invalid `direction` (reported by its declaration) is neither: no upload checks.
+        let uploading = cx.node.str("direction").unwrap_or("upload") == "upload";
         if uploading && !self.generated.unwrap_or(false) {
             cx.file_exists("source");
             cx.file_exists("sources");
@@ -57,7 +62,7 @@ impl crate::component::runtime::ProvisionerRun for Config {
     fn run(self, cx: RunCx) -> BoxFuture<'static, Result<(), RunError>> {
         Box::pin(async move {
             let comm = cx.communicator()?;
-            if self.direction.as_deref() == Some("download") {
+            if self.direction == Some(Direction::Download) {
                 let source = self.source.clone().unwrap_or_default();
                 cx.ui.say(&format!("Downloading {source} => {}", self.destination));
                 let local = if self.destination.ends_with('/') {

@@ -45,11 +45,11 @@ pub struct Config {
     /// A disconnect (e.g. a reboot) does not fail the step.
     pub expect_disconnect: Option<bool>,
     /// How long to keep retrying to start the script.
-    pub start_retry_timeout: Option<String>,
+    pub start_retry_timeout: Option<crate::component::declared::GoDuration>,
     /// Leave the uploaded script on the machine.
     pub skip_clean: Option<bool>,
     /// Wait this long after the scripts ran.
-    pub pause_after: Option<String>,
+    pub pause_after: Option<crate::component::declared::GoDuration>,
     /// Upload the scripts as they are (no CRLF to LF conversion).
     pub binary: Option<bool>,
 }
@@ -67,9 +67,6 @@ impl crate::component::registry::Config for Config {
         check_script_sources(cx, &["inline", "script", "scripts"]);
         cx.file_exists("script");
         cx.file_exists("scripts");
-        for key in ["start_retry_timeout", "pause_after"] {
-            cx.duration(key);
-        }
         super::check_environment_vars(cx);
     }
 }
@@ -198,7 +195,7 @@ impl crate::component::runtime::ProvisionerRun for Config {
             if use_file && !self.skip_clean.unwrap_or(false) {
                 let _ = comm.exec(format!("rm -f '{env_file}'"), cx.ui.clone(), cx.cancel.clone()).await;
             }
-            if let Some(d) = self.pause_after.as_deref().and_then(crate::gocompat::duration::parse_std) {
+            if let Some(d) = self.pause_after.map(|d| d.0) {
                 tokio::time::sleep(d).await;
             }
             Ok(())
@@ -209,10 +206,7 @@ impl crate::component::runtime::ProvisionerRun for Config {
 impl Config {
     /// `start_retry_timeout`, Packer's 5 minutes by default.
     fn start_retry(&self) -> Duration {
-        self.start_retry_timeout
-            .as_deref()
-            .and_then(crate::gocompat::duration::parse_std)
-            .unwrap_or(Duration::from_secs(300))
+        self.start_retry_timeout.map_or(Duration::from_secs(300), |d| d.0)
     }
 
     /// Where a script goes on the machine.

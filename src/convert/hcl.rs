@@ -124,7 +124,11 @@ fn value(out: &mut String, e: &Expr, depth: usize) {
             out.push_str("[\n");
             for i in items {
                 indent(out, depth + 1);
-                value(out, i, depth + 1);
+                // A heredoc's closing marker must end its line: no heredoc before a comma.
+                match i.kind {
+                    ExprKind::String(_) | ExprKind::Template(_) => out.push_str(&expr(i)),
+                    _ => value(out, i, depth + 1),
+                }
                 out.push_str(",\n");
             }
             indent(out, depth);

@@ -20,7 +20,7 @@ pub fn write(nodes: &[Node], _diags: &mut [Diagnostic]) -> String {
 fn body(nodes: &[Node], in_variable: bool) -> Map<String, Value> {
     let mut map = Map::new();
     let mut comments: Vec<String> = Vec::new();
-    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<&DocBlock>)> = Vec::new();
     for n in nodes {
         match n {
             Node::Attr(k, v) if in_variable && k == "type" => {
@@ -30,21 +30,22 @@ fn body(nodes: &[Node], in_variable: bool) -> Map<String, Value> {
                 map.insert(k.clone(), value(v));
             }
             Node::Comment(lines) => comments.extend(lines.iter().cloned()),
-            Node::Block(b) => {
-                let v = block(b);
-                match groups.iter_mut().find(|(k, _)| *k == b.kind) {
-                    Some((_, list)) => list.push(v),
-                    None => {
-                        // Keeps the key's place in the object.
-                        map.insert(b.kind.clone(), Value::Null);
-                        groups.push((b.kind.clone(), vec![v]));
-                    }
+            Node::Block(b) => match groups.iter_mut().find(|(k, _)| *k == b.kind) {
+                Some((_, list)) => list.push(b),
+                None => {
+                    // Keeps the key's place in the object.
+                    map.insert(b.kind.clone(), Value::Null);
+                    groups.push((b.kind.clone(), vec![b]));
                 }
-            }
+            },
         }
     }
-    for (k, mut list) in groups {
-        let v = if list.len() == 1 { list.remove(0) } else { Value::Array(list) };
+    for (k, list) in groups {
+        let v = match (list.as_slice(), merged(&k, &list)) {
+            ([single], _) => block(single),
+            (_, Some(merged)) => merged,
+            _ => Value::Array(list.iter().map(|b| block(b)).collect()),
+        };
         map.insert(k, v);
     }
     if !comments.is_empty() {
@@ -54,6 +55,35 @@ fn body(nodes: &[Node], in_variable: bool) -> Map<String, Value> {
         return with;
     }
     map
+}
+
+/// Labelled blocks of one type as one object keyed by their labels (`"variable": {"a": {}, "b": {}}`),
+/// when they have as many labels each and no two the same labels; the keys keep their order.
+fn merged(kind: &str, blocks: &[&DocBlock]) -> Option<Value> {
+    if matches!(kind, "provisioner" | "post-processor" | "post-processors") {
+        return None;
+    }
+    let count = blocks.first()?.labels.len();
+    if count == 0 || blocks.iter().any(|b| b.labels.len() != count) {
+        return None;
+    }
+    let mut paths: Vec<&Vec<String>> = blocks.iter().map(|b| &b.labels).collect();
+    paths.sort();
+    paths.dedup();
+    if paths.len() != blocks.len() {
+        return None;
+    }
+    let mut out = Map::new();
+    for b in blocks {
+        let mut level = &mut out;
+        for l in &b.labels[..count - 1] {
+            let entry = level.entry(l.clone()).or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(next) = entry else { return None };
+            level = next;
+        }
+        level.insert(b.labels[count - 1].clone(), Value::Object(body(&b.body, b.kind == "variable")));
+    }
+    Some(Value::Object(out))
 }
 
 fn block(b: &DocBlock) -> Value {

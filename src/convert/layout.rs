@@ -14,7 +14,8 @@ use crate::ir::{
 };
 use crate::source::{SourceDb, Span};
 
-struct Cx {
+struct Cx<'a> {
+    db: &'a SourceDb,
     rw: Rewriter,
     /// Legacy builder name → `TYPE.NAME`.
     names: HashMap<String, String>,
@@ -79,7 +80,7 @@ fn default_ok(e: &Expr) -> bool {
 /// The template as HCL2 blocks.
 pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Diagnostic>) -> Vec<Node> {
     let legacy = t.is_legacy();
-    let mut cx = Cx { rw: Rewriter::default(), names: HashMap::new(), legacy };
+    let mut cx = Cx { db, rw: Rewriter::default(), names: HashMap::new(), legacy };
     cx.rw.timestamp_free = !t.locals.iter().any(|l| l.name.value == TIMESTAMP_LOCAL);
     if legacy {
         for src in &t.sources {
@@ -134,7 +135,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         out.push(Node::Block(cx.variable(v, &mut locals)));
     }
     for l in &t.locals {
-        let value = cx.rw.expr(&l.expr);
+        let value = cx.marked(&l.expr, &mut locals);
         if l.sensitive {
             let body = vec![
                 Node::Attr("expression".into(), value),
@@ -207,7 +208,25 @@ fn is_plain(u: &crate::ir::SourceUse) -> bool {
     u.name.is_none() && u.body.attributes.is_empty() && u.body.blocks.is_empty() && !u.reference.value.contains("{{")
 }
 
-impl Cx {
+impl Cx<'_> {
+    /// `e` rewritten; what it could not carry is also said in a comment above it in the output.
+    fn marked(&mut self, e: &Expr, out: &mut Vec<Node>) -> Expr {
+        let before = self.rw.diagnostics.len();
+        let value = self.rw.expr(e);
+        for d in &self.rw.diagnostics[before..] {
+            let span = d.span();
+            let file = self.db.get(span.file);
+            let at = file.line_col(span.start as usize);
+            out.push(Node::Comment(vec![format!(
+                "forge: {} ({}:{}:{}); kept as Go-template text",
+                d.message.replace('`', ""),
+                file.name,
+                at.line,
+                at.column
+            )]));
+        }
+        value
+    }
     fn variable(&mut self, v: &Variable, locals: &mut Vec<Node>) -> DocBlock {
         let name = &v.name.value;
         let mut body = Vec::new();
@@ -239,12 +258,13 @@ impl Cx {
                     ExprKind::Binary(BinaryOp::NotEq, Box::new(var_ref.clone()), Box::new(s("", d.span))),
                     d.span,
                 );
-                let computed = self.rw.expr(d);
+                let computed = self.marked(d, &mut body);
                 let value =
                     Expr::new(ExprKind::Conditional(Box::new(cond), Box::new(var_ref), Box::new(computed)), d.span);
                 locals.push(Node::Attr(name.clone(), value));
             } else {
-                body.push(Node::Attr("default".into(), self.rw.expr(d)));
+                let value = self.marked(d, &mut body);
+                body.push(Node::Attr("default".into(), value));
             }
         }
         if let Some(desc) = &v.description {
@@ -275,7 +295,8 @@ impl Cx {
                     continue;
                 }
             }
-            out.push(Node::Attr(a.key.value.clone(), self.rw.expr(&a.value)));
+            let value = self.marked(&a.value, &mut out);
+            out.push(Node::Attr(a.key.value.clone(), value));
         }
         for blk in &b.blocks {
             let mut d = DocBlock::new(
@@ -360,7 +381,8 @@ impl Cx {
         self.names_attr("except", &p.except, p.except_expr.as_ref(), p.span, &mut body);
         for (key, e) in [("pause_before", &p.pause_before), ("timeout", &p.timeout), ("max_retries", &p.max_retries)] {
             if let Some(e) = e {
-                body.push(Node::Attr(key.into(), self.rw.expr(e)));
+                let value = self.marked(e, &mut body);
+                body.push(Node::Attr(key.into(), value));
             }
         }
         body.extend(self.body(&p.body));
@@ -398,7 +420,8 @@ impl Cx {
         self.names_attr("only", &pp.only, pp.only_expr.as_ref(), pp.span, &mut body);
         self.names_attr("except", &pp.except, pp.except_expr.as_ref(), pp.span, &mut body);
         if let Some(k) = &pp.keep_input_artifact {
-            body.push(Node::Attr("keep_input_artifact".into(), self.rw.expr(k)));
+            let value = self.marked(k, &mut body);
+            body.push(Node::Attr("keep_input_artifact".into(), value));
         }
         body.extend(self.body(&pp.body));
         DocBlock::new("post-processor", vec![pp.kind.value.clone()], body)

@@ -12,10 +12,13 @@ use crate::ir::{
     BinaryOp, Body, Build, Chain, Expr, ExprKind, Origin, PostProcessor, Provisioner, Spanned, Template, TemplatePart,
     Variable,
 };
-use crate::source::{SourceDb, Span};
+use crate::source::{FileId, SourceDb, Span};
 
 struct Cx<'a> {
     db: &'a SourceDb,
+    /// The comments of the HCL and TOML files: file, offset of their line, text; and whether
+    /// each has been written.
+    comments: Vec<(FileId, usize, Vec<String>, bool)>,
     rw: Rewriter,
     /// Legacy builder name → `TYPE.NAME`.
     names: HashMap<String, String>,
@@ -80,7 +83,7 @@ fn default_ok(e: &Expr) -> bool {
 /// The template as HCL2 blocks.
 pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Diagnostic>) -> Vec<Node> {
     let legacy = t.is_legacy();
-    let mut cx = Cx { db, rw: Rewriter::default(), names: HashMap::new(), legacy };
+    let mut cx = Cx { db, comments: source_comments(t, db), rw: Rewriter::default(), names: HashMap::new(), legacy };
     cx.rw.timestamp_free = !t.locals.iter().any(|l| l.name.value == TIMESTAMP_LOCAL);
     if legacy {
         for src in &t.sources {
@@ -114,6 +117,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         out.extend(root_comments(t, db));
     }
     for p in &t.packer {
+        cx.leading(p.span, &mut out);
         let mut body = Vec::new();
         if let Some(v) = &p.required_version {
             body.push(Node::Attr("required_version".into(), s(&v.value, v.span)));
@@ -132,9 +136,11 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
     }
     let mut locals = Vec::new();
     for v in vars {
+        cx.leading(v.name.span, &mut out);
         out.push(Node::Block(cx.variable(v, &mut locals)));
     }
     for l in &t.locals {
+        cx.leading(l.name.span, if l.sensitive { &mut out } else { &mut locals });
         let value = cx.marked(&l.expr, &mut locals);
         if l.sensitive {
             let body = vec![
@@ -147,6 +153,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         }
     }
     for d in &t.data {
+        cx.leading(d.name.span, &mut out);
         out.push(Node::Block(DocBlock::new(
             "data",
             vec![d.kind.value.clone(), d.name.value.clone()],
@@ -155,13 +162,19 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
     }
     let mut sources = Vec::new();
     for src in &t.sources {
+        cx.leading(src.name.span, &mut sources);
         sources.push(Node::Block(DocBlock::new(
             "source",
             vec![src.kind.value.clone(), src.name.value.clone()],
             cx.body(&src.body),
         )));
     }
-    let builds: Vec<Node> = t.builds.iter().map(|b| Node::Block(cx.build(b, t))).collect();
+    let mut builds = Vec::new();
+    for b in &t.builds {
+        cx.leading(b.span, &mut builds);
+        let block = cx.build(b, t);
+        builds.push(Node::Block(block));
+    }
     // `{{timestamp}}` is known only once every expression has been rewritten.
     if cx.rw.needs_timestamp {
         let span = t.builds.first().map_or(Span::new(crate::source::FileId(0), 0..0), |b| b.span);
@@ -181,6 +194,8 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         out.push(comment(BUILD));
     }
     out.extend(builds);
+    let rest: Vec<Node> = cx.comments.iter().filter(|c| !c.3).map(|c| Node::Comment(c.2.clone())).collect();
+    out.extend(rest);
     diags.append(&mut cx.rw.diagnostics);
     out
 }
@@ -208,7 +223,33 @@ fn is_plain(u: &crate::ir::SourceUse) -> bool {
     u.name.is_none() && u.body.attributes.is_empty() && u.body.blocks.is_empty() && !u.reference.value.contains("{{")
 }
 
+/// The comments of every HCL and TOML file of the template, in file order.
+fn source_comments(t: &Template, db: &SourceDb) -> Vec<(FileId, usize, Vec<String>, bool)> {
+    let mut out = Vec::new();
+    for f in &t.files {
+        let text = &db.get(f.file).text;
+        let found = match f.origin {
+            Origin::Hcl => crate::fmt::comments::hcl(text),
+            Origin::Toml => crate::fmt::comments::toml(text),
+            Origin::HclJson | Origin::LegacyJson => continue,
+        };
+        out.extend(found.into_iter().map(|c| (f.file, c.line_start, c.lines, false)));
+    }
+    out
+}
+
 impl Cx<'_> {
+    /// Writes the comments written before `span` (on an earlier line or on its own line) that
+    /// are not written yet.
+    fn leading(&mut self, span: Span, out: &mut Vec<Node>) {
+        for c in &mut self.comments {
+            if !c.3 && c.0 == span.file && c.1 <= span.start as usize {
+                c.3 = true;
+                out.push(Node::Comment(c.2.clone()));
+            }
+        }
+    }
+
     /// `e` rewritten; what it could not carry is also said in a comment above it in the output.
     fn marked(&mut self, e: &Expr, out: &mut Vec<Node>) -> Expr {
         let before = self.rw.diagnostics.len();
@@ -243,6 +284,7 @@ impl Cx<'_> {
             ));
         }
         if let Some(d) = &v.default {
+            self.leading(d.span, &mut body);
             if self.rw.renamed.contains(name) {
                 // HCL2 defaults are literal: the value is computed in a local of the same name,
                 // which `-var NAME=...` still overrides through the variable.
@@ -289,6 +331,7 @@ impl Cx<'_> {
     fn body(&mut self, b: &Body) -> Vec<Node> {
         let mut out = Vec::new();
         for a in &b.attributes {
+            self.leading(a.span, &mut out);
             if self.legacy && a.key.value.starts_with('_') {
                 if let Some(text) = a.value.as_str() {
                     out.push(Node::Comment(text.lines().map(str::to_string).collect()));
@@ -299,6 +342,7 @@ impl Cx<'_> {
             out.push(Node::Attr(a.key.value.clone(), value));
         }
         for blk in &b.blocks {
+            self.leading(blk.span, &mut out);
             let mut d = DocBlock::new(
                 &blk.kind.value,
                 blk.labels.iter().map(|l| l.value.clone()).collect(),
@@ -330,6 +374,7 @@ impl Cx<'_> {
     fn build(&mut self, b: &Build, t: &Template) -> DocBlock {
         let mut body = Vec::new();
         if let Some(n) = &b.name {
+            self.leading(n.span, &mut body);
             body.push(Node::Attr("name".into(), s(&n.value, n.span)));
         }
         let description = b.description.as_ref().or(if self.legacy { t.description.as_ref() } else { None });
@@ -346,6 +391,7 @@ impl Cx<'_> {
             }
         }
         for u in b.sources.iter().filter(|u| !is_plain(u)) {
+            self.leading(u.span, &mut body);
             let mut inner = Vec::new();
             if let Some(n) = &u.name {
                 inner.push(Node::Attr("name".into(), s(&n.value, n.span)));
@@ -354,12 +400,15 @@ impl Cx<'_> {
             body.push(Node::Block(DocBlock::new("source", vec![u.reference.value.clone()], inner)));
         }
         for p in &b.provisioners {
+            self.leading(p.kind.span, &mut body);
             body.push(Node::Block(self.provisioner("provisioner", p)));
         }
         if let Some(p) = &b.error_cleanup {
+            self.leading(p.kind.span, &mut body);
             body.push(Node::Block(self.provisioner("error-cleanup-provisioner", p)));
         }
         for c in &b.post_processors {
+            self.leading(c.steps.first().map_or(c.span, |pp| pp.kind.span), &mut body);
             body.push(Node::Block(self.chain(c)));
         }
         for d in &b.dynamic {

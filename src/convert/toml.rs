@@ -25,7 +25,12 @@ pub fn write(nodes: &[Node], diags: &mut Vec<Diagnostic>) -> String {
     let mut locals_written = false;
     for n in nodes {
         match n {
-            Node::Comment(_) => pending_comments.push(n),
+            Node::Comment(_) => {
+                if pending_comments.is_empty() && !w.out.is_empty() {
+                    w.out.push('\n');
+                }
+                pending_comments.push(n);
+            }
             Node::Attr(k, v) => {
                 w.comments(&pending_comments);
                 pending_comments.clear();
@@ -163,7 +168,8 @@ impl Writer<'_> {
 
     /// `[path]` (or `[[path]]`) with `extra` keys first, then the attributes, then sub-tables.
     fn table(&mut self, path: &[String], array: bool, extra: &[(&str, &str)], body: &[Node], cx: Context) {
-        if !self.out.is_empty() {
+        let after_comment = self.out.lines().last().is_some_and(|l| l.starts_with('#'));
+        if !self.out.is_empty() && !after_comment {
             self.out.push('\n');
         }
         let header = path.iter().map(|p| key(p)).collect::<Vec<_>>().join(".");
@@ -175,15 +181,29 @@ impl Writer<'_> {
         for (k, v) in extra {
             let _ = writeln!(self.out, "{} = {}", key(k), basic_string(v));
         }
-        for n in body {
+        // A comment goes with the next attribute, or above the header of the next block.
+        let before_block = |i: usize| {
+            body[i..].iter().find(|n| !matches!(n, Node::Comment(_))).is_some_and(|n| matches!(n, Node::Block(_)))
+        };
+        for (i, n) in body.iter().enumerate() {
             match n {
                 Node::Attr(k, v) => self.attr(k, v, cx == Context::Variable && k == "type"),
-                Node::Comment(lines) => self.comments(&[&Node::Comment(lines.clone())]),
-                Node::Block(_) => {}
+                Node::Comment(_) if !before_block(i) => self.comments(&[n]),
+                _ => {}
             }
         }
-        for n in body {
+        let mut pending: Vec<&Node> = Vec::new();
+        for (i, n) in body.iter().enumerate() {
+            if matches!(n, Node::Comment(_)) && before_block(i) {
+                if pending.is_empty() {
+                    self.out.push('\n');
+                }
+                pending.push(n);
+                continue;
+            }
             let Node::Block(b) = n else { continue };
+            self.comments(&pending);
+            pending.clear();
             let mut sub = path.to_vec();
             sub.push(b.kind.clone());
             let label = b.labels.first().map(String::as_str).unwrap_or_default();

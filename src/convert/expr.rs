@@ -22,6 +22,14 @@ pub struct Rewriter {
     pub timestamp_free: bool,
     /// What could not be carried.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the expression being rewritten is a local's, where HCL2 refuses `env`.
+    pub in_local: bool,
+    /// Variables made for `env("X")` calls met in locals: (variable name, environment variable).
+    pub env_vars: Vec<(String, String)>,
+    /// Variables the template declares with exactly `default = env("X")`, reused for `env("X")`.
+    pub env_declared: Vec<(String, String)>,
+    /// Every variable name declared, so a made one does not collide.
+    pub declared: BTreeSet<String>,
 }
 
 fn var(root: &str, attr: &str, span: Span) -> Expr {
@@ -108,6 +116,30 @@ impl Rewriter {
             ExprKind::Index(a, b) => ExprKind::Index(Box::new(self.expr(a)), Box::new(self.expr(b))),
             ExprKind::Splat { source, each } => {
                 ExprKind::Splat { source: Box::new(self.expr(source)), each: Box::new(self.expr(each)) }
+            }
+            ExprKind::Call { name, args, flavor: CallFlavor::Hcl, .. }
+                if self.in_local && name.value == "env" && args.len() == 1 && args[0].as_str().is_some() =>
+            {
+                // HCL2 allows `env` only in a variable's default: the value comes through one.
+                let env = args[0].as_str().unwrap_or_default().to_string();
+                let existing =
+                    self.env_declared.iter().chain(&self.env_vars).find(|(_, e)| *e == env).map(|(v, _)| v.clone());
+                let var_name = existing.unwrap_or_else(|| {
+                    let base: String = format!("env_{env}")
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+                        .collect();
+                    let mut name = base.clone();
+                    let mut n = 1;
+                    while self.declared.contains(&name) {
+                        n += 1;
+                        name = format!("{base}_{n}");
+                    }
+                    self.declared.insert(name.clone());
+                    self.env_vars.push((name.clone(), env.clone()));
+                    name
+                });
+                return var("var", &var_name, span);
             }
             ExprKind::Call { name, args, expand_final, flavor } => ExprKind::Call {
                 name: name.clone(),

@@ -135,9 +135,37 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         out.push(comment(VARIABLES));
     }
     let mut locals = Vec::new();
+    cx.rw.declared = t.variables.iter().map(|v| v.name.value.clone()).collect();
+    cx.rw.env_declared = t
+        .variables
+        .iter()
+        .filter_map(|v| match &v.default.as_ref()?.kind {
+            ExprKind::Call { name, args, .. } if name.value == "env" && args.len() == 1 => {
+                Some((v.name.value.clone(), args[0].as_str()?.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
     for v in vars {
         cx.leading(v.name.span, &mut out);
         out.push(Node::Block(cx.variable(v, &mut locals)));
+    }
+    for (name, env) in std::mem::take(&mut cx.rw.env_vars) {
+        let span = t.variables.first().map_or(Span::new(FileId(0), 0..0), |v| v.span);
+        let call = Expr::new(
+            ExprKind::Call {
+                name: Spanned::new("env".into(), span),
+                args: vec![s(&env, span)],
+                expand_final: false,
+                flavor: crate::ir::CallFlavor::Hcl,
+            },
+            span,
+        );
+        let body = vec![
+            Node::Attr("type".into(), Expr::new(ExprKind::Variable(Spanned::new("string".into(), span)), span)),
+            Node::Attr("default".into(), call),
+        ];
+        out.push(Node::Block(DocBlock::new("variable", vec![name], body)));
     }
     for l in &t.locals {
         cx.leading(l.name.span, if l.sensitive { &mut out } else { &mut locals });
@@ -300,7 +328,9 @@ impl Cx<'_> {
                     ExprKind::Binary(BinaryOp::NotEq, Box::new(var_ref.clone()), Box::new(s("", d.span))),
                     d.span,
                 );
+                self.rw.in_local = true;
                 let computed = self.marked(d, &mut body);
+                self.rw.in_local = false;
                 let value =
                     Expr::new(ExprKind::Conditional(Box::new(cond), Box::new(var_ref), Box::new(computed)), d.span);
                 locals.push(Node::Attr(name.clone(), value));

@@ -43,6 +43,7 @@ fn body(out: &mut String, nodes: &[Node], depth: usize, top: bool) {
     let mut previous: Option<&Node> = None;
     for n in nodes {
         let blank = match (previous, n) {
+            (_, Node::Comment(l)) if l.is_empty() => false,
             (None, _) => false,
             (Some(Node::Comment(_)), _) => false,
             (Some(_), Node::Block(_) | Node::Comment(_)) => true,
@@ -65,6 +66,7 @@ fn body(out: &mut String, nodes: &[Node], depth: usize, top: bool) {
                 out.push('\n');
             }
             Node::Block(b) => block(out, b, depth),
+            Node::Comment(lines) if lines.is_empty() => out.push('\n'),
             Node::Comment(lines) => {
                 for l in lines {
                     indent(out, depth);

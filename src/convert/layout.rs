@@ -52,8 +52,15 @@ const BUILD: &str = "a build block invokes sources and runs provisioning steps o
 documentation for build blocks can be found here:
 https://www.packer.io/docs/from-1.5/blocks/build";
 
-fn comment(text: &str) -> Node {
-    Node::Comment(text.lines().map(str::to_string).collect())
+/// Packer's annotation: its paragraphs as comments, with `blank_after`, each followed by a blank
+/// line (an empty comment node).
+fn annotation(out: &mut Vec<Node>, text: &str, blank_after: bool) {
+    for paragraph in text.split("\n\n") {
+        out.push(Node::Comment(paragraph.lines().map(str::to_string).collect()));
+        if blank_after {
+            out.push(Node::Comment(Vec::new()));
+        }
+    }
 }
 
 fn s(text: &str, span: Span) -> Expr {
@@ -111,7 +118,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
     }
     let mut out = Vec::new();
     if opts.annotations {
-        out.push(comment(HEADER));
+        annotation(&mut out, HEADER, true);
     }
     if legacy {
         out.extend(root_comments(t, db));
@@ -132,7 +139,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         vars.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     }
     if opts.annotations && !vars.is_empty() {
-        out.push(comment(VARIABLES));
+        annotation(&mut out, VARIABLES, false);
     }
     let mut locals = Vec::new();
     cx.rw.declared = t.variables.iter().map(|v| v.name.value.clone()).collect();
@@ -207,7 +214,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
     if cx.rw.needs_timestamp {
         let span = t.builds.first().map_or(Span::new(crate::source::FileId(0), 0..0), |b| b.span);
         if opts.annotations {
-            out.push(comment("\"timestamp\" template function replacement"));
+            out.push(Node::Comment(vec!["\"timestamp\" template function replacement".into()]));
         }
         locals.insert(0, Node::Attr(TIMESTAMP_LOCAL.into(), timestamp_expr(span)));
     }
@@ -215,11 +222,11 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         out.push(Node::Block(DocBlock::new("locals", Vec::new(), locals)));
     }
     if opts.annotations && !sources.is_empty() {
-        out.push(comment(SOURCES));
+        annotation(&mut out, SOURCES, false);
     }
     out.extend(sources);
     if opts.annotations && !builds.is_empty() {
-        out.push(comment(BUILD));
+        annotation(&mut out, BUILD, false);
     }
     out.extend(builds);
     let rest: Vec<Node> = cx.comments.iter().filter(|c| !c.3).map(|c| Node::Comment(c.2.clone())).collect();

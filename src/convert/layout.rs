@@ -121,7 +121,7 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
         annotation(&mut out, HEADER, true);
     }
     if legacy {
-        out.extend(root_comments(t, db));
+        out.extend(root_comments(t, db, diags));
     }
     for p in &t.packer {
         cx.leading(p.span, &mut out);
@@ -236,13 +236,26 @@ pub fn template(t: &Template, db: &SourceDb, opts: &Options, diags: &mut Vec<Dia
 }
 
 /// The root-level `_comment` keys of legacy JSON files, as comments.
-fn root_comments(t: &Template, db: &SourceDb) -> Vec<Node> {
+/// Also warns about a `push` section, which HCL2 has no place for.
+fn root_comments(t: &Template, db: &SourceDb, diags: &mut Vec<Diagnostic>) -> Vec<Node> {
     let mut out = Vec::new();
     for f in t.files.iter().filter(|f| f.origin == Origin::LegacyJson) {
         let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(&db.get(f.file).text)
         else {
             continue;
         };
+        if root.contains_key("push") {
+            let text = &db.get(f.file).text;
+            let at = text.find("\"push\"").unwrap_or(0);
+            diags.push(
+                Diagnostic::warning(
+                    Code::NoEquivalent,
+                    Span::new(f.file, at..at + 6),
+                    "`push` has no HCL2 equivalent and is left out",
+                )
+                .with_help("Packer ignores `push` since Atlas was retired; nothing is lost in the build"),
+            );
+        }
         for (k, v) in &root {
             if let (true, Some(text)) = (k.starts_with('_'), v.as_str()) {
                 out.push(Node::Comment(text.lines().map(str::to_string).collect()));

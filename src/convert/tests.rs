@@ -77,3 +77,11 @@ fn a_default_using_another_variable_becomes_a_local() {
     assert!(c.text.contains("b = var.b != \"\" ? var.b : \"${var.a}-y\""), "{}", c.text);
     assert!(c.text.contains("x = local.b"), "{}", c.text);
 }
+
+#[test]
+fn a_push_section_is_reported_not_dropped_silently() {
+    let json = r#"{"builders":[{"type":"null","communicator":"none"}],"push":{"name":"x"}}"#;
+    let c = legacy(json, Target::Toml);
+    assert_eq!(c.diagnostics.len(), 1, "{:?}", c.diagnostics);
+    assert_eq!(&json[c.diagnostics[0].span().start as usize..c.diagnostics[0].span().end as usize], "\"push\"");
+}

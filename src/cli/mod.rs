@@ -366,8 +366,19 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 
 /// Packer commands that forge will provide but does not yet.
 const PACKER_COMMANDS: &[&str] = &["fix", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] =
-    &["build", "validate", "fmt", "inspect", "convert", "hcl2_upgrade", "console", "schema", "lsp", "version", "explain"];
+const FORGE_COMMANDS: &[&str] = &[
+    "build",
+    "validate",
+    "fmt",
+    "inspect",
+    "convert",
+    "hcl2_upgrade",
+    "console",
+    "schema",
+    "lsp",
+    "version",
+    "explain",
+];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod component;
+pub mod convert;
 pub mod diag;
 pub mod driver;
 pub mod eval;

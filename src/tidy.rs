@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("plan", 6),
     ("exec", 7),
     ("pipeline", 7),
+    ("convert", 7),
     ("driver", 8),
     // The language server formats and validates through `driver`, and `cli` starts it.
     ("lsp", 9),

@@ -32,6 +32,11 @@ pub enum Command {
     Fmt(Fmt),
     /// Show the variables, sources, builds, provisioners and post-processors of a template.
     Inspect(Inspect),
+    /// Convert a template (any syntax; a folder is one template) to HCL2, HCL-JSON or TOML.
+    Convert(Convert),
+    /// Upgrade a legacy JSON template to HCL2, as `packer hcl2_upgrade` does.
+    #[command(name = "hcl2_upgrade")]
+    Hcl2Upgrade(Hcl2Upgrade),
     /// Evaluate expressions against a template's variables and locals.
     Console(Console),
     /// Show a component's configuration schema (`forge schema --markdown builder amazon-ebs`).
@@ -156,6 +161,51 @@ pub struct Fmt {
     /// Files or folders; `-` reads standard input and writes standard output.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
+}
+
+/// The syntax `forge convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Syntax {
+    /// HCL2 native syntax (`.pkr.hcl`).
+    Hcl,
+    /// HCL2 in HCL's JSON syntax (`.pkr.json`).
+    HclJson,
+    /// forge's TOML form (`.pkr.toml`).
+    Toml,
+}
+
+/// `forge convert`.
+#[derive(Debug, Args)]
+pub struct Convert {
+    /// The syntax to write.
+    #[arg(long, value_enum, value_name = "SYNTAX")]
+    pub to: Syntax,
+    /// Write here instead of standard output.
+    #[arg(long = "output-file", value_name = "PATH")]
+    pub output_file: Option<String>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Template files or a folder, read as one template.
+    #[arg(required = true, value_name = "TEMPLATE")]
+    pub templates: Vec<String>,
+}
+
+/// `forge hcl2_upgrade`.
+#[derive(Debug, Args)]
+pub struct Hcl2Upgrade {
+    /// Write here instead of `TEMPLATE.pkr.hcl` (`-` for standard output).
+    #[arg(long = "output-file", value_name = "PATH")]
+    pub output_file: Option<String>,
+    /// Add Packer's explanatory comments above each section.
+    #[arg(long = "with-annotations")]
+    pub with_annotations: bool,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The legacy JSON template.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: String,
 }
 
 /// `forge schema`.

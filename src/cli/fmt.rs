@@ -64,7 +64,7 @@ pub fn run(a: &args::Fmt, color: bool, out: &mut dyn Write, err: &mut dyn Write)
             write!(out, "{}", diff.unified_diff().header(&format!("old/{path}"), &format!("new/{path}")))?;
         }
         if a.write && !a.check {
-            if let Err(e) = write_atomic(Path::new(&path), formatted.as_bytes()) {
+            if let Err(e) = write_atomic(Path::new(&path), formatted.as_bytes(), true) {
                 writeln!(err, "forge fmt: cannot write `{path}`: {e}")?;
                 failed = true;
             }
@@ -80,8 +80,9 @@ pub fn run(a: &args::Fmt, color: bool, out: &mut dyn Write, err: &mut dyn Write)
 }
 
 /// Writes a temporary file beside `path` with its permissions, then renames it over `path`:
-/// an interrupted `fmt` never leaves a truncated file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// an interrupted `fmt` never leaves a truncated file. Without `replace`, an existing `path` is
+/// left alone (`AlreadyExists`): the temporary file is linked to `path`, which never clobbers.
+pub(super) fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.forge-fmt-{}", std::process::id()));
@@ -92,9 +93,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         if let Ok(meta) = std::fs::metadata(path) {
             std::fs::set_permissions(&tmp, meta.permissions())?;
         }
-        std::fs::rename(&tmp, path)
+        if replace { std::fs::rename(&tmp, path) } else { std::fs::hard_link(&tmp, path) }
     })();
-    if result.is_err() {
+    if result.is_err() || !replace {
         let _ = std::fs::remove_file(&tmp);
     }
     result

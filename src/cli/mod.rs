@@ -5,6 +5,7 @@
 
 mod args;
 mod console;
+mod convert;
 mod fmt;
 mod log;
 mod machine;
@@ -71,6 +72,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, term: Term
         Command::Validate(a) => validate(&a, &ctx, out, err),
         Command::Inspect(a) => inspect(&a, &ctx, out, err),
         Command::Fmt(a) => fmt::run(&a, ctx.color, out, err),
+        Command::Convert(a) => convert::convert(&a, ctx.color, out, err),
+        Command::Hcl2Upgrade(a) => convert::hcl2_upgrade(&a, ctx.color, out, err),
         Command::Build(a) => build(&a, &ctx, color_flag, out, err),
         Command::Console(a) => {
             let opts = pipeline::Options {
@@ -362,9 +365,20 @@ fn explain(code: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Res
 }
 
 /// Packer commands that forge will provide but does not yet.
-const PACKER_COMMANDS: &[&str] = &["fix", "hcl2_upgrade", "init", "plugins"];
-const FORGE_COMMANDS: &[&str] =
-    &["build", "validate", "fmt", "inspect", "console", "schema", "lsp", "version", "explain"];
+const PACKER_COMMANDS: &[&str] = &["fix", "init", "plugins"];
+const FORGE_COMMANDS: &[&str] = &[
+    "build",
+    "validate",
+    "fmt",
+    "inspect",
+    "convert",
+    "hcl2_upgrade",
+    "console",
+    "schema",
+    "lsp",
+    "version",
+    "explain",
+];
 
 fn other_command(name: &str, err: &mut dyn Write) -> std::io::Result<u8> {
     if PACKER_COMMANDS.contains(&name) {

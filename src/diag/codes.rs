@@ -2,7 +2,8 @@
 //!
 //! `forge explain CODE` prints the explanation; a test checks that codes and names are unique.
 //! Numbering by phase: `F1xxx` syntax, `F2xxx` evaluation, `F3xxx` validation, `F4xxx`
-//! planning (build selection), `F5xxx` data sources fetched when the build runs.
+//! planning (build selection), `F5xxx` data sources fetched when the build runs, `F6xxx`
+//! conversion between syntaxes (`forge convert`, `forge hcl2_upgrade`).
 
 macro_rules! codes {
     ($( $variant:ident = $id:literal, $name:literal, $doc:literal; )*) => {
@@ -138,6 +139,10 @@ codes! {
         "An `http` data source answered with a Content-Type that is not text (`text/*` or `application/json`, in UTF-8). Its body is kept, as Packer keeps it, but bytes that are not UTF-8 are replaced, so a binary download is better done by a provisioner.";
     UnmatchedFilter = "F4001", "unmatched-filter",
         "An `-only` or `-except` pattern matches no build (and, for `-except`, no post-processor). The help lists the build names; HCL2 names are `[build.]TYPE.NAME` and take globs, legacy JSON names are exact.";
+    NoEquivalent = "F6001", "no-equivalent",
+        "`forge convert` or `forge hcl2_upgrade` met a construct the target syntax cannot say with the same meaning, for example a Go-template function with no HCL2 counterpart (`sed`, `replace` with a count), or a block the TOML form has no table for. The output keeps the construct as a Go-template action inside a string (forge reads it back with the same meaning; Packer's components render it), and this diagnostic points at the original. Rewrite that value by hand if the output must not depend on Go templates.";
+    OutputExists = "F6002", "output-exists",
+        "The output file of `forge convert` or `forge hcl2_upgrade` exists already. forge never overwrites a file unless `-force` is given.";
 }
 
 #[cfg(test)]

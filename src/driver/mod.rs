@@ -1,13 +1,16 @@
 //! One function per command on top of the [`crate::pipeline`]: `validate`, `build` (prepare,
-//! then run on tokio with signal handling), the `inspect` report and `fmt`'s file discovery.
+//! then run on tokio with signal handling), the `inspect` report, `fmt`'s file discovery and
+//! `convert`.
 //!
 //! Architecture Invariant: the driver owns the choice of [`Vfs`] and the option structs; it
 //! prints nothing (the CLI does) and returns data.
 
+mod convert;
 mod fmt_files;
 mod inspect;
 mod signals;
 
+pub use convert::convert;
 pub use fmt_files::{fmt_files, fmt_syntax, format_text};
 pub use inspect::{inspect, inspect_records};
 

@@ -5,6 +5,7 @@
 //! does not parse is never rewritten (the caller gets the syntax diagnostic instead).
 
 mod check;
+pub mod comments;
 pub mod hcl;
 pub mod json;
 mod lexer;

@@ -33,14 +33,16 @@ impl SpanMap {
             return SpanMap::identity(file, base);
         }
         let mut table = Vec::with_capacity(decoded.len() + 1);
-        let raw_bytes = raw.as_bytes();
         let mut r = 0;
         for ch in decoded.chars() {
             let start = r;
-            if raw_bytes.get(r) == Some(&b'\\') {
-                r += escape_len(&raw[r..]);
+            // A raw text that does not match the decoded one (a nested string's offsets) must not
+            // panic: past its end, or off a character boundary, positions simply advance.
+            let rest = raw.get(r..).unwrap_or("");
+            if rest.starts_with('\\') {
+                r += escape_len(rest);
             } else {
-                r += raw[r..].chars().next().map_or(1, char::len_utf8);
+                r += rest.chars().next().map_or(1, char::len_utf8);
             }
             for _ in 0..ch.len_utf8() {
                 table.push(base + start);
@@ -94,5 +96,13 @@ mod tests {
         let m = SpanMap::new(FileId(0), 10, r#"a\"b{{x}}"#, "a\"b{{x}}", Escapes::Backslash);
         // Decoded `{{` starts at 3; raw at 4.
         assert_eq!(m.span(3, 5), Span::new(FileId(0), 14..16));
+    }
+
+    #[test]
+    fn a_raw_text_shorter_than_the_decoded_one_does_not_panic() {
+        let m = SpanMap::new(FileId(0), 0, "", "api_key", Escapes::Backslash);
+        assert_eq!(m.span(0, 1).file, FileId(0));
+        let m = SpanMap::new(FileId(0), 0, "\\é", "xé", Escapes::Backslash);
+        assert_eq!(m.span(0, 1).file, FileId(0));
     }
 }

@@ -4,8 +4,10 @@
 # forge's own fixtures), forge's fixtures and examples, and ../shared/corpus when present (read
 # only: neither it nor what libFuzzer derives from it is written into the repository). Any crash, timeout over 1 s or out-of-memory fails the run; the input is left in
 # fuzz/artifacts/<target>/ to become a fixture.
-#   fuzz/run.sh SECONDS [TARGET...]        e.g. fuzz/run.sh 20 (the CI smoke run), fuzz/run.sh 3600 hcl
-# Installs cargo-fuzz when missing. Set RUNS=N to stop each target after N executions instead.
+#   fuzz/run.sh SECONDS [TARGET...]        e.g. fuzz/run.sh 3600 hcl
+# Installs cargo-fuzz when missing. RUNS=N stops each target after N executions instead of a
+# time, and SEED=N fixes libFuzzer's random seed: with both, a run is repeatable (the CI smoke
+# run uses RUNS and SEED, so it explores exactly what was explored before it landed).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -39,6 +41,7 @@ for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   limit=(-max_total_time="$seconds")
   [ -n "${RUNS:-}" ] && limit=(-runs="$RUNS")
+  [ -n "${SEED:-}" ] && limit+=(-seed="$SEED")
   log=$(mktemp)
   found=$(mktemp -d)  # new inputs of this run: kept out of the repository (they may derive from ../shared)
   if cargo +nightly fuzz run --release --debug-assertions "$t" "$found" "corpus/$t" "$(gather "$t")" -- \

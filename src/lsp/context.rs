@@ -256,7 +256,10 @@ pub fn hcl(text: &str, offset: usize) -> Context {
                     }
                     b'{' => {
                         if let Mode::Interp(n) = mode {
-                            *modes.last_mut().expect("a mode") = Mode::Interp(n + 1);
+                            // `mode` is the top of `modes`, so there is one to update.
+                            if let Some(top) = modes.last_mut() {
+                                *top = Mode::Interp(n + 1);
+                            }
                         } else {
                             let in_build = open.iter().any(|&f| frames[f].block == Block::Build);
                             let parent = *open.last().unwrap_or(&0);
@@ -297,7 +300,11 @@ pub fn hcl(text: &str, offset: usize) -> Context {
                         Mode::Interp(0) => {
                             modes.pop();
                         }
-                        Mode::Interp(n) => *modes.last_mut().expect("a mode") = Mode::Interp(n - 1),
+                        Mode::Interp(n) => {
+                            if let Some(top) = modes.last_mut() {
+                                *top = Mode::Interp(n - 1);
+                            }
+                        }
                         _ => {
                             if open.len() > 1 {
                                 open.pop();
